@@ -1,0 +1,137 @@
+#include "common/testing/process_harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace crm::testing {
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string BinaryPath(const std::string& name) {
+  if (const char* dir = std::getenv("CRM_BIN_DIR")) return absl::StrCat(dir, "/", name);
+  return absl::StrCat(CRM_DEFAULT_BIN_DIR, "/", name);
+}
+
+bool WaitForServing(const std::shared_ptr<grpc::Channel>& channel, int timeout_seconds) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (std::chrono::steady_clock::now() < give_up) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    if (stub->Check(&context, request, &response).ok() &&
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+ServiceProcess::ServiceProcess(std::string binary, std::string data_dir,
+                               std::vector<std::string> extra_args)
+    : binary_(std::move(binary)),
+      data_dir_(std::move(data_dir)),
+      extra_args_(std::move(extra_args)),
+      grpc_port_(FreePort()),
+      metrics_port_(FreePort()),
+      log_path_(absl::StrCat(data_dir_, "/process.log")) {}
+
+ServiceProcess::~ServiceProcess() {
+  if (running()) Stop(SIGKILL);
+}
+
+std::string ServiceProcess::address() const { return absl::StrCat("127.0.0.1:", grpc_port_); }
+
+bool ServiceProcess::Start(int timeout_seconds) {
+  std::vector<std::string> args = {binary_,
+                                   absl::StrCat("--grpc_address=", address()),
+                                   absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_),
+                                   absl::StrCat("--data_dir=", data_dir_)};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log >= 0) {
+      dup2(log, STDERR_FILENO);
+      dup2(log, STDOUT_FILENO);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  pid_ = pid;
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  if (!WaitForServing(channel_, timeout_seconds)) {
+    Stop(SIGKILL);
+    return false;
+  }
+  return true;
+}
+
+int ServiceProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+std::string ServiceProcess::ReadLog() const {
+  std::ifstream file(log_path_);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+std::string FetchMetrics(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request =
+      absl::StrCat("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:", port, "\r\n\r\n");
+  send(fd, request.data(), request.size(), 0);
+  std::string response;
+  char buffer[8192];
+  for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) response.append(buffer, n);
+  close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? response : response.substr(body + 4);
+}
+
+}  // namespace crm::testing

@@ -1,0 +1,196 @@
+#include "services/partners/partner_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/resource.h"
+
+namespace crm::partners {
+namespace {
+
+constexpr char kSelectColumns[] =
+    "p.id, p.revision, p.create_time, p.update_time, p.display_name, p.data";
+
+template <typename EnumDescriptorFn>
+std::vector<std::pair<std::string, int64_t>> EnumValues(EnumDescriptorFn descriptor) {
+  std::vector<std::pair<std::string, int64_t>> values;
+  const google::protobuf::EnumDescriptor* d = descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    if (d->value(i)->number() == 0) continue;
+    values.emplace_back(d->value(i)->name(), d->value(i)->number());
+  }
+  return values;
+}
+
+// Builds the complete partner from a row selected with kSelectColumns.
+v1::Partner PartnerFromRow(SQLite::Statement& row, int64_t* revision) {
+  v1::Partner partner;
+  const SQLite::Column data = row.getColumn(5);
+  partner.ParseFromArray(data.getBlob(), data.getBytes());
+  const std::string id = row.getColumn(0).getString();
+  *revision = row.getColumn(1).getInt64();
+  partner.set_name(absl::StrCat("partners/", id));
+  *partner.mutable_create_time() = api::MicrosToTimestamp(row.getColumn(2).getInt64());
+  *partner.mutable_update_time() = api::MicrosToTimestamp(row.getColumn(3).getInt64());
+  partner.set_display_name(row.getColumn(4).getString());
+  partner.set_etag(api::EtagForRevision(*revision));
+  return partner;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+// The blob holds what the row's columns do not.
+std::string StoredBlob(const v1::Partner& partner) {
+  v1::Partner copy = partner;
+  copy.clear_name();
+  copy.clear_display_name();
+  copy.clear_create_time();
+  copy.clear_update_time();
+  copy.clear_etag();
+  return copy.SerializeAsString();
+}
+
+void WriteSideTables(db::Connection& c, const std::string& id, const v1::Partner& partner) {
+  c.Run("DELETE FROM partner_roles WHERE partner_id = ?1", {id});
+  c.Run("DELETE FROM partner_addresses WHERE partner_id = ?1", {id});
+  for (const v1::Role& role : partner.roles()) {
+    c.Run("INSERT INTO partner_roles (partner_id, role_type, customer_class) VALUES (?1, ?2, ?3)",
+          {id, int64_t{role.type()},
+           int64_t{role.has_customer() ? role.customer().customer_class() : 0}});
+  }
+  int64_t position = 0;
+  for (const v1::Address& address : partner.addresses()) {
+    c.Run("INSERT INTO partner_addresses (partner_id, position, country_code, city) "
+          "VALUES (?1, ?2, ?3, ?4)",
+          {id, position++, address.country_code(), address.city()});
+  }
+}
+
+std::string IndustryCode(const v1::Partner& partner) {
+  return partner.has_organization() ? partner.organization().industry_code() : "";
+}
+
+}  // namespace
+
+const std::vector<api::FilterField>& PartnerFilterFields() {
+  static const auto* fields = new std::vector<api::FilterField>{
+      {"category", api::FieldType::kEnum, "p.category", EnumValues(v1::PartnerCategory_descriptor)},
+      {"role", api::FieldType::kEnum,
+       "EXISTS (SELECT 1 FROM partner_roles r WHERE r.partner_id = p.id AND r.role_type = ?)",
+       EnumValues(v1::RoleType_descriptor)},
+      {"customer_class", api::FieldType::kEnum,
+       "EXISTS (SELECT 1 FROM partner_roles r WHERE r.partner_id = p.id AND r.role_type = 2 "
+       "AND r.customer_class = ?)",
+       EnumValues(v1::CustomerClass_descriptor)},
+      {"country_code", api::FieldType::kString,
+       "EXISTS (SELECT 1 FROM partner_addresses a WHERE a.partner_id = p.id AND a.country_code = ?)",
+       {}},
+      {"city", api::FieldType::kString,
+       "EXISTS (SELECT 1 FROM partner_addresses a WHERE a.partner_id = p.id AND a.city = ?)", {}},
+      {"industry_code", api::FieldType::kString, "p.industry_code", {}},
+      {"display_name", api::FieldType::kString, "p.display_name", {}},
+      {"create_time", api::FieldType::kTimestamp, "p.create_time", {}},
+      {"update_time", api::FieldType::kTimestamp, "p.update_time", {}},
+  };
+  return *fields;
+}
+
+const std::vector<api::OrderField>& PartnerOrderFields() {
+  static const auto* fields = new std::vector<api::OrderField>{
+      {"display_name", "p.display_name", false},
+      {"create_time", "p.create_time", true},
+      {"update_time", "p.update_time", true},
+  };
+  return *fields;
+}
+
+api::OrderKey PartnerTiebreaker() { return {"p.id", false, false}; }
+
+std::optional<StoredPartner> LoadPartner(db::Connection& c, const std::string& id) {
+  SQLite::Statement& select =
+      c.Prepare(absl::StrCat("SELECT ", kSelectColumns, " FROM partners p WHERE p.id = ?1"), {id});
+  if (!select.executeStep()) return std::nullopt;
+  StoredPartner stored;
+  stored.partner = PartnerFromRow(select, &stored.revision);
+  select.reset();
+  return stored;
+}
+
+void InsertPartner(db::Connection& c, const std::string& id, const v1::Partner& partner) {
+  const std::string blob = StoredBlob(partner);
+  SQLite::Statement& insert = c.Prepare(
+      "INSERT INTO partners (id, category, display_name, industry_code, revision, create_time, "
+      "update_time, data) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)");
+  insert.bind(1, id);
+  insert.bind(2, static_cast<int>(partner.category()));
+  insert.bind(3, partner.display_name());
+  insert.bind(4, IndustryCode(partner));
+  insert.bind(5, static_cast<int64_t>(Micros(partner.create_time())));
+  insert.bind(6, static_cast<int64_t>(Micros(partner.update_time())));
+  insert.bind(7, blob.data(), static_cast<int>(blob.size()));
+  insert.exec();
+  insert.reset();
+  WriteSideTables(c, id, partner);
+}
+
+void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner& partner,
+                    int64_t revision) {
+  const std::string blob = StoredBlob(partner);
+  SQLite::Statement& update = c.Prepare(
+      "UPDATE partners SET display_name = ?2, industry_code = ?3, revision = ?4, "
+      "update_time = ?5, data = ?6 WHERE id = ?1");
+  update.bind(1, id);
+  update.bind(2, partner.display_name());
+  update.bind(3, IndustryCode(partner));
+  update.bind(4, static_cast<int64_t>(revision));
+  update.bind(5, static_cast<int64_t>(Micros(partner.update_time())));
+  update.bind(6, blob.data(), static_cast<int>(blob.size()));
+  update.exec();
+  update.reset();
+  WriteSideTables(c, id, partner);
+}
+
+void DeletePartner(db::Connection& c, const std::string& id) {
+  // The side tables go with it (ON DELETE CASCADE).
+  c.Run("DELETE FROM partners WHERE id = ?1", {id});
+}
+
+ListPage ListPartners(db::Connection& c, const ListQuery& query) {
+  std::string sql = absl::StrCat("SELECT ", kSelectColumns);
+  for (const api::OrderKey& key : query.order.keys) absl::StrAppend(&sql, ", ", key.sql);
+  absl::StrAppend(&sql, " FROM partners p WHERE ", query.where.sql);
+  std::vector<db::SqlValue> params = query.where.params;
+  if (!query.after.empty()) {
+    db::SqlFragment after = api::AfterCondition(query.order, query.after);
+    absl::StrAppend(&sql, " AND ", after.sql);
+    params.insert(params.end(), after.params.begin(), after.params.end());
+  }
+  absl::StrAppend(&sql, " ORDER BY ", api::OrderBySql(query.order), " LIMIT ?");
+  params.push_back(int64_t{query.limit + 1});
+
+  ListPage page;
+  SQLite::Statement& select = c.Prepare(sql, params);
+  constexpr int kFirstKeyColumn = 6;
+  std::vector<db::SqlValue> last_keys;
+  while (select.executeStep()) {
+    if (static_cast<int>(page.partners.size()) == query.limit) {
+      page.next_after = last_keys;
+      break;
+    }
+    int64_t revision;
+    page.partners.push_back(PartnerFromRow(select, &revision));
+    last_keys.clear();
+    for (size_t k = 0; k < query.order.keys.size(); ++k) {
+      const SQLite::Column column = select.getColumn(static_cast<int>(kFirstKeyColumn + k));
+      if (query.order.keys[k].is_int) {
+        last_keys.emplace_back(column.getInt64());
+      } else {
+        last_keys.emplace_back(column.getString());
+      }
+    }
+  }
+  select.reset();
+  return page;
+}
+
+}  // namespace crm::partners

@@ -1,0 +1,57 @@
+// SQL for partners. Every function takes the connection it runs on: the
+// caller decides the transaction (a read snapshot or a group-commit write).
+#ifndef CRM_SERVICES_PARTNERS_PARTNER_STORE_H_
+#define CRM_SERVICES_PARTNERS_PARTNER_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/api/filter.h"
+#include "common/api/paging.h"
+#include "common/db/database.h"
+#include "crm/partners/v1/partner.pb.h"
+
+namespace crm::partners {
+
+// A partner as stored, with the version that makes its etag.
+struct StoredPartner {
+  v1::Partner partner;  // complete, output-only fields filled in
+  int64_t revision = 0;
+};
+
+struct ListQuery {
+  db::SqlFragment where;       // compiled filter
+  api::OrderBy order;
+  std::vector<db::SqlValue> after;  // order-key values of the last row seen; empty: first page
+  int limit = 50;
+};
+
+struct ListPage {
+  std::vector<v1::Partner> partners;
+  // Order-key values of the last partner, when there are more pages.
+  std::optional<std::vector<db::SqlValue>> next_after;
+};
+
+// Filter fields and order fields clients may use on ListPartners.
+const std::vector<api::FilterField>& PartnerFilterFields();
+const std::vector<api::OrderField>& PartnerOrderFields();
+api::OrderKey PartnerTiebreaker();
+
+std::optional<StoredPartner> LoadPartner(db::Connection& c, const std::string& id);
+
+// Inserts a new partner (`partner.name` set) at revision 1.
+void InsertPartner(db::Connection& c, const std::string& id, const v1::Partner& partner);
+
+// Replaces a partner with `partner` at `revision`.
+void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner& partner,
+                    int64_t revision);
+
+void DeletePartner(db::Connection& c, const std::string& id);
+
+ListPage ListPartners(db::Connection& c, const ListQuery& query);
+
+}  // namespace crm::partners
+
+#endif  // CRM_SERVICES_PARTNERS_PARTNER_STORE_H_

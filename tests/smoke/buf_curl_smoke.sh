@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# What a user does first with a running service: list its services through
+# reflection with buf curl, check health, create and list a partner, and see
+# those calls counted on /metrics.
+# usage: buf_curl_smoke.sh BIN_DIR SOURCE_DIR
+set -euo pipefail
+bin_dir=$1
+src_dir=$2
+buf="$src_dir/node_modules/.bin/buf"
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin_dir/crm-partners" --grpc_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
+  --data_dir="$work" 2>"$work/log" &
+pid=$!
+cleanup() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+call() { "$buf" curl --protocol grpc --http2-prior-knowledge "$@"; }
+fail() { echo "FAIL: $*" >&2; echo "--- service log:" >&2; cat "$work/log" >&2; exit 1; }
+
+for _ in $(seq 1 100); do
+  if call --data '{}' "http://127.0.0.1:$port/grpc.health.v1.Health/Check" 2>/dev/null | grep -q '"SERVING"'; then
+    break
+  fi
+  sleep 0.1
+done
+
+services=$(call --list-services "http://127.0.0.1:$port") || fail "list-services"
+for s in crm.partners.v1.PartnerService crm.feed.v1.ChangeFeedService grpc.health.v1.Health; do
+  grep -qx "$s" <<<"$services" || fail "reflection does not list $s: $services"
+done
+
+health=$(call --data '{"service":"crm.partners.v1.PartnerService"}' \
+  "http://127.0.0.1:$port/grpc.health.v1.Health/Check") || fail "health check"
+grep -q '"SERVING"' <<<"$health" || fail "not serving: $health"
+
+created=$(call --data '{"partner":{"category":"PARTNER_CATEGORY_ORGANIZATION",
+  "organization":{"legalName":"Alvis Computers GmbH","industryCode":"C26.2"},
+  "addresses":[{"type":"ADDRESS_TYPE_BUSINESS","city":"Berlin","countryCode":"DE"}]}}' \
+  "http://127.0.0.1:$port/crm.partners.v1.PartnerService/CreatePartner") || fail "create"
+grep -q '"name": "partners/' <<<"$created" || fail "create returned no name: $created"
+
+listed=$(call --data '{"filter":"country_code = \"DE\""}' \
+  "http://127.0.0.1:$port/crm.partners.v1.PartnerService/ListPartners") || fail "list"
+grep -q 'Alvis Computers GmbH' <<<"$listed" || fail "list misses the partner: $listed"
+
+if call --data '{"partner":{"category":"PARTNER_CATEGORY_PERSON","person":{}}}' \
+    "http://127.0.0.1:$port/crm.partners.v1.PartnerService/CreatePartner" 2>"$work/err"; then
+  fail "a person without family name was accepted"
+fi
+grep -q 'invalid_argument' "$work/err" || fail "expected invalid_argument: $(cat "$work/err")"
+
+metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics") || fail "metrics endpoint"
+grep -q 'grpc_server_handled_total{.*grpc_method="CreatePartner".*grpc_code="OK".*} 1' <<<"$metrics" ||
+  grep -q 'grpc_server_handled_total{grpc_code="OK",grpc_method="CreatePartner"' <<<"$metrics" ||
+  fail "metrics lack CreatePartner: $(grep grpc_server_handled_total <<<"$metrics")"
+grep -q 'grpc_method="ListPartners"' <<<"$metrics" || fail "metrics lack ListPartners"
+echo "buf curl smoke: ok"
