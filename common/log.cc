@@ -1,6 +1,7 @@
 #include "absl/strings/string_view.h"
 #include "common/log.h"
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 
@@ -42,7 +43,11 @@ void AppendJsonString(std::string* out, absl::string_view text) {
   out->push_back('"');
 }
 
-void Write(absl::string_view level, absl::string_view message, const Fields& fields) {
+std::atomic<int> minimum_level{0};
+
+void Write(Level severity, absl::string_view level, absl::string_view message,
+           const Fields& fields) {
+  if (static_cast<int>(severity) < minimum_level.load(std::memory_order_relaxed)) return;
   std::string line = FormatLine(level, message, fields);
   line.push_back('\n');
   std::lock_guard<std::mutex> lock(OutputMutex());
@@ -73,8 +78,16 @@ std::string FormatLine(absl::string_view level, absl::string_view message, const
   return line;
 }
 
-void Info(absl::string_view message, const Fields& fields) { Write("info", message, fields); }
-void Warn(absl::string_view message, const Fields& fields) { Write("warn", message, fields); }
-void Error(absl::string_view message, const Fields& fields) { Write("error", message, fields); }
+void SetMinimumLevel(Level level) { minimum_level.store(static_cast<int>(level)); }
+
+void Info(absl::string_view message, const Fields& fields) {
+  Write(Level::kInfo, "info", message, fields);
+}
+void Warn(absl::string_view message, const Fields& fields) {
+  Write(Level::kWarn, "warn", message, fields);
+}
+void Error(absl::string_view message, const Fields& fields) {
+  Write(Level::kError, "error", message, fields);
+}
 
 }  // namespace crm::log

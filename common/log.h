@@ -14,6 +14,12 @@ namespace crm::log {
 
 using Fields = std::vector<std::pair<absl::string_view, std::string>>;
 
+enum class Level { kInfo = 0, kWarn = 1, kError = 2 };
+
+// Lines below this level are dropped (default kInfo). Tests that run
+// services in-process raise it to keep their output readable.
+void SetMinimumLevel(Level level);
+
 // Names the service in every line this process writes.
 void SetServiceName(absl::string_view service);
 

@@ -1,7 +1,5 @@
 #include "common/api/filter.h"
 
-#include <algorithm>
-
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -26,8 +24,8 @@ std::string Quoted(absl::string_view text) { return absl::StrCat("\"", text, "\"
 
 // Characters that end a bare word.
 bool IsDelimiter(char c) {
-  return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' ||
-         c == '"' || c == '\'' || c == '=' || c == '<' || c == '>' || c == '!' || c == ':';
+  return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' || c == '"' ||
+         c == '\'' || c == '=' || c == '<' || c == '>' || c == '!' || c == ':';
 }
 
 bool IsKeyword(absl::string_view word) { return word == "AND" || word == "OR" || word == "NOT"; }
@@ -36,7 +34,7 @@ bool IsKeyword(absl::string_view word) { return word == "AND" || word == "OR" ||
 struct Literal {
   std::string text;       // escapes resolved, without the wildcard star
   bool wildcard = false;  // ended in an unescaped '*'
-  absl::string_view raw;   // as written, for error messages
+  absl::string_view raw;  // as written, for error messages
 };
 
 // The common prefix of the enum's names up to and including its last '_'
@@ -44,13 +42,15 @@ struct Literal {
 absl::string_view EnumPrefix(const std::vector<std::pair<std::string, int64_t>>& values) {
   if (values.size() < 2) return {};
   absl::string_view prefix = values[0].first;
-  for (const auto& [name, number] : values) {
+  for (const auto& value : values) {
+    const std::string& name = value.first;
     size_t n = 0;
     while (n < prefix.size() && n < name.size() && prefix[n] == name[n]) ++n;
     prefix = prefix.substr(0, n);
   }
   size_t underscore = prefix.rfind('_');
-  return underscore == absl::string_view::npos ? absl::string_view() : prefix.substr(0, underscore + 1);
+  return underscore == absl::string_view::npos ? absl::string_view()
+                                               : prefix.substr(0, underscore + 1);
 }
 
 // Makes `text` match itself literally in LIKE ... ESCAPE '\'.
@@ -128,8 +128,8 @@ class Parser {
     if (pos_ < text_.size() && text_[pos_] == '(') {
       size_t open = Position();
       if (++depth_ > kMaxFilterDepth) {
-        return FilterError(absl::StrCat("parentheses nest deeper than ", kMaxFilterDepth,
-                                        " at position ", open));
+        return FilterError(
+            absl::StrCat("parentheses nest deeper than ", kMaxFilterDepth, " at position ", open));
       }
       ++pos_;
       absl::StatusOr<std::string> inner = Expression();
@@ -149,8 +149,8 @@ class Parser {
     size_t field_position = Position();
     absl::string_view name = PeekWord();
     if (name.empty() || IsKeyword(name)) {
-      return FilterError(absl::StrCat("expected a field name or \"(\" at position ",
-                                      field_position, ", found ", Found()));
+      return FilterError(absl::StrCat("expected a field name or \"(\" at position ", field_position,
+                                      ", found ", Found()));
     }
     pos_ += name.size();
     const FilterField* field = FindField(name);
@@ -160,9 +160,9 @@ class Parser {
     size_t op_position = Position();
     absl::string_view op = ReadComparator();
     if (op.empty()) {
-      return FilterError(absl::StrCat(
-          "expected a comparison operator (=, !=, <, <=, >, >=, :) after ", Quoted(name),
-          " at position ", op_position, ", found ", Found()));
+      return FilterError(
+          absl::StrCat("expected a comparison operator (=, !=, <, <=, >, >=, :) after ",
+                       Quoted(name), " at position ", op_position, ", found ", Found()));
     }
     SkipSpace();
     absl::StatusOr<Literal> value = ReadValue(op, op_position);
@@ -180,10 +180,10 @@ class Parser {
                                       const Literal& value) {
     const bool is_template = field.sql.find('?') != std::string::npos;
     const bool equality = op == "=" || op == "!=" || op == ":";
-    if (!equality && (is_template || field.type == FieldType::kEnum ||
-                      field.type == FieldType::kBool)) {
-      return FilterError(absl::StrCat("field ", Quoted(field.name), " allows only =, != and :, not ",
-                                      Quoted(op)));
+    if (!equality &&
+        (is_template || field.type == FieldType::kEnum || field.type == FieldType::kBool)) {
+      return FilterError(
+          absl::StrCat("field ", Quoted(field.name), " allows only =, != and :, not ", Quoted(op)));
     }
     const bool prefix_match = field.type == FieldType::kString && value.wildcard;
     if (prefix_match && !equality) {
@@ -192,8 +192,8 @@ class Parser {
                                       "; write \\* in quotes for a literal star"));
     }
     if (prefix_match && is_template) {
-      return FilterError(absl::StrCat("field ", Quoted(field.name),
-                                      " does not support \"*\" prefix matching"));
+      return FilterError(
+          absl::StrCat("field ", Quoted(field.name), " does not support \"*\" prefix matching"));
     }
 
     absl::StatusOr<SqlValue> bound = Bind(field, value);
@@ -250,8 +250,10 @@ class Parser {
         absl::Time time;
         std::string error;
         // Years 1..9999, as RFC 3339 and google.protobuf.Timestamp allow.
-        static const absl::Time kMin = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-        static const absl::Time kEnd = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
+        static const absl::Time kMin =
+            absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
+        static const absl::Time kEnd =
+            absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
         if (!absl::ParseTime(absl::RFC3339_full, literal.text, &time, &error) || time < kMin ||
             time >= kEnd) {
           return expected("an RFC 3339 timestamp such as \"2026-01-02T03:04:05Z\"");
@@ -278,8 +280,8 @@ class Parser {
     if (name == "and" || name == "or" || name == "not") {
       hint = " (the keywords AND, OR and NOT are upper-case)";
     }
-    return FilterError(absl::StrCat("unknown field ", Quoted(name), hint, "; allowed: ",
-                                    absl::StrJoin(names, ", ")));
+    return FilterError(absl::StrCat("unknown field ", Quoted(name), hint,
+                                    "; allowed: ", absl::StrJoin(names, ", ")));
   }
 
   absl::string_view ReadComparator() {
@@ -300,8 +302,7 @@ class Parser {
       bool last_escaped = false;
       while (true) {
         if (pos_ == text_.size()) {
-          return FilterError(
-              absl::StrCat("unterminated string starting at position ", start + 1));
+          return FilterError(absl::StrCat("unterminated string starting at position ", start + 1));
         }
         char c = text_[pos_++];
         if (c == quote) break;
@@ -375,8 +376,8 @@ absl::StatusOr<SqlFragment> CompileFilter(std::string_view filter_text,
   // This Abseil build has its own absl::string_view, used inside.
   const absl::string_view filter(filter_text.data(), filter_text.size());
   if (filter.size() > kMaxFilterBytes) {
-    return FilterError(absl::StrCat("is too long: ", filter.size(), " bytes, at most ",
-                                    kMaxFilterBytes));
+    return FilterError(
+        absl::StrCat("is too long: ", filter.size(), " bytes, at most ", kMaxFilterBytes));
   }
   if (absl::StripAsciiWhitespace(filter).empty()) return SqlFragment{"1", {}};
   return Parser(filter, fields).Parse();

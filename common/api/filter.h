@@ -12,8 +12,8 @@
 // `a AND b OR c` means `a AND (b OR c)`. Keywords are upper-case only.
 //
 // Values are double- or single-quoted strings (escapes \" \' \\ and \* for a
-// literal star) or bare words (identifiers, numbers, true/false). How a value
-// is read depends on the field's type:
+// literal star) or bare words (identifiers, numbers, true/false; AND, OR and
+// NOT must be quoted). How a value is read depends on the field's type:
 //   kString     any value; '=' or ':' with a trailing unescaped '*' is a prefix
 //               match (SQL LIKE, so ASCII case-insensitive; plain '=' is
 //               exact), '!=' with it a NOT LIKE; ordering compares bytes.

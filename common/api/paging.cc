@@ -119,9 +119,9 @@ absl::StatusOr<OrderBy> ParseOrderBy(std::string_view order_by,
     bool descending = words.size() == 2 && absl::EqualsIgnoreCase(words[1], "desc");
     bool ascending = words.size() == 2 && absl::EqualsIgnoreCase(words[1], "asc");
     if (words.size() != 1 && !descending && !ascending) {
-      return InvalidField("order_by",
-                          absl::StrCat("expected \"field\", \"field desc\" or \"field asc\", got \"",
-                                       absl::StripAsciiWhitespace(part), "\""));
+      return InvalidField(
+          "order_by", absl::StrCat("expected \"field\", \"field desc\" or \"field asc\", got \"",
+                                   absl::StripAsciiWhitespace(part), "\""));
     }
     const OrderField* field = nullptr;
     for (const OrderField& candidate : allowed) {
@@ -161,6 +161,7 @@ std::string EncodePageToken(std::string_view query_fingerprint,
   std::string data;
   data.push_back(static_cast<char>(kTokenVersion));
   PutUint(Fnv1a64(ToAbsl(query_fingerprint)), 8, &data);
+  assert(last_key_values.size() <= 255);  // one byte holds the count: orders have few keys
   PutUint(last_key_values.size(), 1, &data);
   for (const SqlValue& value : last_key_values) {
     if (const auto* number = std::get_if<int64_t>(&value)) {
@@ -190,7 +191,9 @@ absl::StatusOr<std::vector<SqlValue>> DecodePageToken(std::string_view token,
   const absl::Status malformed =
       TokenError("is not a valid page token; pass the next_page_token of the previous response");
   std::string data;
-  if (!absl::WebSafeBase64Unescape(ToAbsl(token), &data) || data.size() < kChecksumBytes) return malformed;
+  if (!absl::WebSafeBase64Unescape(ToAbsl(token), &data) || data.size() < kChecksumBytes) {
+    return malformed;
+  }
   absl::string_view body(data.data(), data.size() - kChecksumBytes);
   uint64_t version, fingerprint, count, checksum;
   Reader trailer(absl::string_view(data).substr(body.size()));
@@ -212,8 +215,8 @@ absl::StatusOr<std::vector<SqlValue>> DecodePageToken(std::string_view token,
         "parameters) must not change between pages");
   }
   if (values.size() != order.keys.size()) {
-    return TokenError(absl::StrCat("page token holds ", values.size(),
-                                   " values but the order has ", order.keys.size(),
+    return TokenError(absl::StrCat("page token holds ", values.size(), " values but the order has ",
+                                   order.keys.size(),
                                    " keys; order_by must not change between pages"));
   }
   for (size_t i = 0; i < values.size(); ++i) {

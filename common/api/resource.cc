@@ -75,7 +75,7 @@ absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view f
   return absl::OkStatus();
 }
 
-int64_t ToUnixMicros(absl::Time time) { return absl::ToUnixMicros(time); }
+int64_t TimeToMicros(absl::Time time) { return absl::ToUnixMicros(time); }
 
 google::protobuf::Timestamp MicrosToTimestamp(int64_t micros) {
   google::protobuf::Timestamp ts;

@@ -36,7 +36,7 @@ absl::Status CheckEtag(absl::string_view sent, int64_t current_revision,
 absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field);
 
 // Times are stored as microseconds since the Unix epoch.
-int64_t ToUnixMicros(absl::Time time);
+int64_t TimeToMicros(absl::Time time);
 google::protobuf::Timestamp MicrosToTimestamp(int64_t micros);
 
 // A stable 64-bit FNV-1a hash: the same in every process and release, for

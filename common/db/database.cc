@@ -45,7 +45,9 @@ SQLite::Statement& Connection::Prepare(const std::string& sql) {
   if (it == statements_.end()) {
     it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
   } else {
-    it->second->reset();
+    // tryReset: reset() would rethrow the error of the statement's last run,
+    // failing an unrelated later call.
+    it->second->tryReset();
     it->second->clearBindings();
   }
   return *it->second;
@@ -58,6 +60,14 @@ SQLite::Statement& Connection::Prepare(const std::string& sql, const std::vector
 }
 
 void Connection::Execute(const std::string& sql) { db_.exec(sql); }
+
+void Connection::ResetStatements() {
+  sqlite3* handle = db_.getHandle();
+  for (sqlite3_stmt* s = sqlite3_next_stmt(handle, nullptr); s != nullptr;
+       s = sqlite3_next_stmt(handle, s)) {
+    sqlite3_reset(s);
+  }
+}
 
 int Connection::Run(const std::string& sql, const std::vector<SqlValue>& params) {
   SQLite::Statement& statement = Prepare(sql, params);
@@ -115,9 +125,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
         w.Execute(m.sql);
         w.Execute(absl::StrCat("PRAGMA user_version = ", m.version));
         w.Execute("COMMIT");
-      } catch (...) {
+      } catch (const std::exception& e) {
         w.Execute("ROLLBACK");
-        throw;
+        return absl::InternalError(absl::StrCat(options.path, ": migration ", m.version, " (",
+                                                m.description, ") failed: ", e.what()));
       }
       version = m.version;
     }
@@ -159,11 +170,12 @@ Database::~Database() { Close(); }
 void Database::Close() {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    if (closing_ && !writer_thread_.joinable()) return;
     closing_ = true;
   }
   queue_cv_.notify_all();
-  if (writer_thread_.joinable()) writer_thread_.join();
+  std::call_once(writer_joined_, [this] {
+    if (writer_thread_.joinable()) writer_thread_.join();
+  });
 }
 
 std::unique_ptr<Connection> Database::AcquireReader() {
@@ -192,6 +204,9 @@ absl::Status Database::Read(const Work& work) {
     } catch (const std::exception& e) {
       status = StatusFromSqliteException(e);
     }
+    // A statement left mid-way would keep the read transaction (and its old
+    // snapshot) open past COMMIT.
+    reader->ResetStatements();
     reader->Execute("COMMIT");
   } catch (const std::exception& e) {
     try {
@@ -251,6 +266,7 @@ void Database::CommitGroup(std::vector<PendingWrite>& group) {
       } catch (const std::exception& e) {
         results[i] = StatusFromSqliteException(e);
       }
+      w.ResetStatements();
       if (results[i].ok()) {
         w.Execute("RELEASE write_call");
         any_written = true;

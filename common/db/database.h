@@ -72,6 +72,8 @@ class Connection {
   // Runs a cached statement that returns no rows; returns the changed rows.
   int Run(const std::string& sql, const std::vector<SqlValue>& params);
   int64_t LastInsertRowId() const { return db_.getLastInsertRowid(); }
+  // Resets every statement of the connection that is still part-way.
+  void ResetStatements();
 
   SQLite::Database& raw() { return db_; }
 
@@ -144,6 +146,7 @@ class Database {
   std::deque<PendingWrite> queue_;
   bool closing_ = false;
   std::thread writer_thread_;
+  std::once_flag writer_joined_;
 
   std::mutex listeners_mu_;
   std::map<int, std::function<void()>> listeners_;

@@ -41,6 +41,9 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchChangesResponse>,
     listener_ = runtime_.db().AddCommitListener([weak] {
       if (auto self = weak.lock()) self->OnCommit();
     });
+    drain_listener_ = runtime_.AddDrainListener([weak] {
+      if (auto self = weak.lock()) self->OnDrain();
+    });
     std::lock_guard<std::mutex> lock(mu_);
     FetchLocked();
   }
@@ -67,6 +70,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchChangesResponse>,
 
   void OnDone() override {
     runtime_.db().RemoveCommitListener(listener_);
+    runtime_.RemoveDrainListener(drain_listener_);
     std::shared_ptr<WatchReactor> last;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -76,6 +80,13 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchChangesResponse>,
   }
 
  private:
+  void OnDrain() {
+    std::lock_guard<std::mutex> lock(mu_);
+    FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              "the service is shutting down: reconnect and resume after the "
+                              "last sequence you received"));
+  }
+
   void OnCommit() {
     std::lock_guard<std::mutex> lock(mu_);
     behind_ = true;
@@ -146,6 +157,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchChangesResponse>,
   bool finished_ = false, done_ = false;
   std::unique_ptr<grpc::Status> pending_finish_;
   int listener_ = 0;
+  int drain_listener_ = 0;
   std::shared_ptr<WatchReactor> self_;
 };
 
@@ -180,7 +192,7 @@ int64_t AppendChange(db::Connection& connection, const std::string& resource_nam
     insert.bind(3, std::string());
     insert.bind(4);
   }
-  insert.bind(5, static_cast<int64_t>(api::ToUnixMicros(call.now)));
+  insert.bind(5, static_cast<int64_t>(api::TimeToMicros(call.now)));
   insert.bind(6, std::string(request_id));
   insert.bind(7, call.method);
   insert.exec();

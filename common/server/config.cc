@@ -70,7 +70,7 @@ absl::StatusOr<ServiceConfig> LoadConfig(int argc, char** argv, const ServiceCon
     if (eq != std::string::npos) {
       value = arg.substr(eq + 1);
       arg = arg.substr(0, eq);
-    } else if (i + 1 < argc) {
+    } else if (i + 1 < argc && !absl::StartsWith(argv[i + 1], "--")) {
       value = argv[++i];
     } else {
       return absl::InvalidArgumentError(absl::StrCat("--", arg, " needs a value"));

@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <utility>
@@ -57,11 +60,22 @@ class Runtime {
   // Stops the handler threads after the queued work is done.
   void StopExecutor() { executor_.reset(); }
 
+  // Long-lived calls (streams) register to hear when the server starts to
+  // drain, and end themselves. Returns a handle for RemoveDrainListener.
+  int AddDrainListener(std::function<void()> listener);
+  void RemoveDrainListener(int handle);
+  // Calls every drain listener (once).
+  void StartDrain();
+
  private:
   ServiceConfig config_;
   std::shared_ptr<prometheus::Registry> metrics_;
   std::unique_ptr<Executor> executor_;
   std::atomic<db::Database*> db_{nullptr};
+  std::mutex drain_mu_;
+  bool draining_ = false;
+  std::map<int, std::function<void()>> drain_listeners_;
+  int next_drain_listener_ = 1;
 };
 
 // Checks readiness and the caller inline, then runs `handler` on the

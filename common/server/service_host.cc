@@ -102,16 +102,22 @@ void ServiceHost::SetServing(bool serving) {
 void ServiceHost::Shutdown(absl::Duration drain) {
   if (shut_down_) return;
   shut_down_ = true;
-  log::Info("draining", {{"drain_seconds", absl::StrCat(absl::ToDoubleSeconds(drain))}});
-  SetServing(false);
-  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(drain));
-  server_->Wait();
-  runtime_->StopExecutor();
-  runtime_->SetDatabase(nullptr);
+  if (server_ != nullptr) {
+    log::Info("draining", {{"drain_seconds", absl::StrCat(absl::ToDoubleSeconds(drain))}});
+    SetServing(false);
+    // Streams never end on their own: tell them first, so only unary calls
+    // use the drain time.
+    runtime_->StartDrain();
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(drain));
+    server_->Wait();
+  }
+  if (runtime_ != nullptr) {
+    runtime_->StopExecutor();
+    runtime_->SetDatabase(nullptr);
+  }
   if (database_) database_->Close();
   database_.reset();
-  exposer_.reset();
-  log::Info("stopped");
+  if (server_ != nullptr) log::Info("stopped");
 }
 
 int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
@@ -141,6 +147,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   sigwait(&stop_signals, &signal_number);
   log::Info("stop signal", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   (*host)->Shutdown(absl::Seconds(config->drain_seconds));
+  // Everything is saved and closed. The metrics endpoint's web server needs a
+  // second to stop its poll loop; the process exit ends it at once.
+  (void)host->release();
   return 0;
 }
 

@@ -2,10 +2,12 @@
 
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 namespace crm::testing {
 
@@ -21,6 +23,9 @@ TempDir::~TempDir() {
 }
 
 InProcessService::InProcessService(const server::ServiceSpec& spec, bool with_metrics) {
+  // Per-call log lines of in-process services would drown the test report;
+  // CRM_TEST_LOGS=1 shows them.
+  if (std::getenv("CRM_TEST_LOGS") == nullptr) log::SetMinimumLevel(log::Level::kError);
   server::ServiceConfig config = spec.defaults;
   config.grpc_address = "127.0.0.1:0";
   config.metrics_address = with_metrics ? "127.0.0.1:0" : "";

@@ -367,6 +367,29 @@ TEST_CASE("A committed Write is seen by a later Read", "[database]") {
   CHECK(types == std::vector<std::string>{"null", "integer", "real", "text"});
 }
 
+// Known bug (see the report): a cached statement that a Read leaves
+// half-stepped keeps that reader's snapshot open, so later Reads on the same
+// connection miss newer commits. Allowed to fail until database.cc resets the
+// cached statements after each work.
+TEST_CASE("A Read that leaves a statement unfinished does not pin its snapshot",
+          "[database]") {
+  ScratchDir dir;
+  DatabaseOptions options;
+  options.path = dir.File("snapshot.db");
+  options.reader_connections = 1;  // every Read uses the same connection
+  auto db = MustOpen(options, kItemsSchema);
+  REQUIRE(InsertItem(*db, 1, "a").ok());
+  REQUIRE(InsertItem(*db, 2, "b").ok());
+  // Reads the first row only, as a "find one" helper would.
+  REQUIRE(db->Read([](Connection& c) {
+                SQLite::Statement& q = c.Prepare("SELECT id FROM items ORDER BY id");
+                REQUIRE(q.executeStep());
+                return absl::OkStatus();
+              }).ok());
+  REQUIRE(InsertItem(*db, 3, "c").ok());
+  CHECK(CountItems(*db) == 3);
+}
+
 TEST_CASE("Read returns the work's error and turns exceptions into INTERNAL", "[database]") {
   ScratchDir dir;
   auto db = MustOpen(dir.File("read.db"));
@@ -596,10 +619,8 @@ TEST_CASE("Close finishes the writes already queued", "[database]") {
   }
   std::atomic<int> queued_ok{0};
   std::vector<std::thread> queued;
-  std::atomic<int> entered{0};
   for (int i = 1; i <= 5; ++i) {
     queued.emplace_back([&, i] {
-      ++entered;
       if (InsertItem(*db, i, "queued").ok()) ++queued_ok;
     });
   }
@@ -620,6 +641,24 @@ TEST_CASE("Close finishes the writes already queued", "[database]") {
   const std::set<int64_t> ids = ItemIds(*reopened);
   CHECK(ids.count(0) == 1);
   CHECK(static_cast<int>(ids.size()) == 1 + queued_ok.load());
+}
+
+// Known bug (see the report): Connection::Prepare resets a cached statement
+// with SQLite::Statement::reset(), which throws the error of the statement's
+// previous (failed) run, so the next, unrelated use of the same SQL fails.
+// Allowed to fail until Prepare uses tryReset().
+TEST_CASE("A failed statement does not fail the next use of the same SQL",
+          "[database]") {
+  ScratchDir dir;
+  auto db = MustOpen(dir.File("failed_stmt.db"));
+  REQUIRE(InsertItem(*db, 1, "a").ok());
+  // Same SQL as InsertItem; the duplicate key makes its exec throw.
+  const absl::Status duplicate = InsertItem(*db, 1, "again");
+  CHECK(duplicate.code() == absl::StatusCode::kInternal);
+  const absl::Status next = InsertItem(*db, 2, "b");
+  INFO(next.ToString());
+  CHECK(next.ok());
+  CHECK(ItemIds(*db) == std::set<int64_t>{1, 2});
 }
 
 TEST_CASE("The statement cache returns the same statement, reset and unbound", "[database]") {

@@ -1,12 +1,12 @@
 #include "common/api/filter.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 #include <type_traits>
 #include <variant>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <catch2/catch.hpp>
 
 #include "common/errors.h"
 
@@ -45,7 +45,10 @@ const std::vector<FilterField>& Fields() {
         {"PARTNER_CATEGORY_PERSON", 1},
         {"PARTNER_CATEGORY_ORGANIZATION", 2}}},
       {"create_time", FieldType::kTimestamp, "p.create_time", {}},
-      {"role", FieldType::kEnum, kRoleTemplate, {{"ROLE_TYPE_CUSTOMER", 1}, {"ROLE_TYPE_SUPPLIER", 2}}},
+      {"role",
+       FieldType::kEnum,
+       kRoleTemplate,
+       {{"ROLE_TYPE_CUSTOMER", 1}, {"ROLE_TYPE_SUPPLIER", 2}}},
       {"any_name", FieldType::kString, "(p.display_name = ? OR p.country_code = ?)", {}},
       {"lonely", FieldType::kEnum, "p.lonely", {{"LONELY_ONLY", 7}}},
   };
@@ -258,7 +261,8 @@ TEST_CASE("templates bind the value at every '?' and allow only =, : and !=") {
 
   CHECK(ErrorOf("role < CUSTOMER") == R"(field "role" allows only =, != and :, not "<")");
   CHECK(ErrorOf(R"(any_name > "a")") == R"(field "any_name" allows only =, != and :, not ">")");
-  CHECK(ErrorOf(R"(any_name = "Ac*")") == R"(field "any_name" does not support "*" prefix matching)");
+  CHECK(ErrorOf(R"(any_name = "Ac*")") ==
+        R"(field "any_name" does not support "*" prefix matching)");
 }
 
 TEST_CASE("values never reach the SQL text") {
@@ -273,9 +277,11 @@ TEST_CASE("syntax errors name the problem and its position") {
   CHECK(ErrorOf(R"(colour = "red")") ==
         R"(unknown field "colour"; allowed: display_name, country_code, age, active, category, )"
         "create_time, role, any_name, lonely");
-  CHECK_THAT(ErrorOf("age = 1 and age = 2"),
-             Catch::StartsWith(R"(unknown field "and" (the keywords AND, OR and NOT are upper-case))"));
-  CHECK(ErrorOf("age =") == R"(expected a value after "=" at position 5, found the end of the filter)");
+  CHECK_THAT(
+      ErrorOf("age = 1 and age = 2"),
+      Catch::StartsWith(R"(unknown field "and" (the keywords AND, OR and NOT are upper-case))"));
+  CHECK(ErrorOf("age =") ==
+        R"(expected a value after "=" at position 5, found the end of the filter)");
   CHECK(ErrorOf("age = )") == R"~(expected a value after "=" at position 5, found ")")~");
   CHECK(ErrorOf("age = AND") == R"(expected a value after "=" at position 5, found "AND")");
   CHECK(ErrorOf("age 5") ==

@@ -1,13 +1,13 @@
 #include "common/api/paging.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <type_traits>
 #include <variant>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <catch2/catch.hpp>
 
 #include "common/api/filter.h"
 #include "common/errors.h"
@@ -95,7 +95,8 @@ TEST_CASE("ParseOrderBy adds no second tie-breaker when the order names it") {
 TEST_CASE("ParseOrderBy errors name order_by") {
   CHECK(OrderError("colour") ==
         R"(unknown field "colour"; allowed: display_name, create_time, score, id)");
-  CHECK(OrderError("p.id") == R"(unknown field "p.id"; allowed: display_name, create_time, score, id)");
+  CHECK(OrderError("p.id") ==
+        R"(unknown field "p.id"; allowed: display_name, create_time, score, id)");
   CHECK(OrderError("score, display_name, score desc") == R"(names "score" twice)");
   CHECK(OrderError("score descending") ==
         R"(expected "field", "field desc" or "field asc", got "score descending")");
@@ -107,7 +108,8 @@ TEST_CASE("ParseOrderBy errors name order_by") {
   // A bad default is reported the same way.
   absl::StatusOr<OrderBy> bad_default = ParseOrderBy("", kAllowed, "nope", kTiebreaker);
   REQUIRE_FALSE(bad_default.ok());
-  CHECK_THAT(ViolationOf(bad_default.status(), "order_by"), Catch::StartsWith("unknown field \"nope\""));
+  CHECK_THAT(ViolationOf(bad_default.status(), "order_by"),
+             Catch::StartsWith("unknown field \"nope\""));
 }
 
 TEST_CASE("EffectivePageSize defaults, coerces and rejects negatives") {
@@ -147,9 +149,9 @@ TEST_CASE("page tokens round-trip int64 values and arbitrary strings") {
                  {"f", false, true}}};
   Params values = {INT64_MIN, std::string(), int64_t{0}, awkward, std::string(300, 'x'), INT64_MAX};
   std::string token = EncodePageToken("filter|order|parent", values);
-  CHECK(token.find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-        std::string::npos);
+  CHECK(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+      std::string::npos);
   absl::StatusOr<Params> decoded = DecodePageToken(token, "filter|order|parent", order);
   REQUIRE(decoded.ok());
   CHECK(*decoded == values);
@@ -176,8 +178,9 @@ TEST_CASE("page tokens of another query are rejected") {
 
 TEST_CASE("page tokens whose values do not fit the order are rejected") {
   OrderBy order = Parse("display_name");  // string, then int tie-breaker
-  CHECK(TokenError(EncodePageToken("q", {std::string("x")}), "q", order) ==
-        "page token holds 1 values but the order has 2 keys; order_by must not change between pages");
+  CHECK(
+      TokenError(EncodePageToken("q", {std::string("x")}), "q", order) ==
+      "page token holds 1 values but the order has 2 keys; order_by must not change between pages");
   CHECK(TokenError(EncodePageToken("q", {int64_t{1}, int64_t{1}}), "q", order) ==
         "page token value 1 does not fit the order; order_by must not change between pages");
   CHECK(TokenError(EncodePageToken("q", {std::string("x"), std::string("1")}), "q", order) ==
@@ -193,8 +196,8 @@ TEST_CASE("garbage and tampered page tokens are rejected") {
   const Params values = {std::string("Acme"), int64_t{42}};
   const std::string token = EncodePageToken("q", values);
 
-  for (std::string_view garbage : {"x", "!!!!", "not a token", "AAAAAAAAAAAAAAAAAAAAAAAA",
-                                   "aGVsbG8gd29ybGQ", "====", "AQ"}) {
+  for (std::string_view garbage :
+       {"x", "!!!!", "not a token", "AAAAAAAAAAAAAAAAAAAAAAAA", "aGVsbG8gd29ybGQ", "====", "AQ"}) {
     CHECK(TokenError(garbage, "q", order) == kMalformed);
   }
   CHECK(TokenError(token.substr(0, token.size() - 1), "q", order) == kMalformed);
@@ -232,8 +235,8 @@ TEST_CASE("AfterCondition selects the rows after the last one, per key direction
   SqlFragment descending = AfterCondition(Parse("id desc"), {int64_t{5}});
   CHECK(descending.sql == "((p.id < ?))");
 
-  SqlFragment mixed =
-      AfterCondition(Parse("display_name desc, create_time"), {std::string("M"), int64_t{7}, int64_t{3}});
+  SqlFragment mixed = AfterCondition(Parse("display_name desc, create_time"),
+                                     {std::string("M"), int64_t{7}, int64_t{3}});
   CHECK(mixed.sql ==
         "((p.display_name < ?)"
         " OR (p.display_name = ? AND p.create_time > ?)"
@@ -241,7 +244,8 @@ TEST_CASE("AfterCondition selects the rows after the last one, per key direction
   CHECK(mixed.params == Params{std::string("M"), std::string("M"), int64_t{7}, std::string("M"),
                                int64_t{7}, int64_t{3}});
 
-  SqlFragment asc_desc = AfterCondition(Parse("score, create_time desc"), {int64_t{1}, int64_t{2}, int64_t{3}});
+  SqlFragment asc_desc =
+      AfterCondition(Parse("score, create_time desc"), {int64_t{1}, int64_t{2}, int64_t{3}});
   CHECK(asc_desc.sql ==
         "((p.score > ?)"
         " OR (p.score = ? AND p.create_time < ?)"
@@ -309,9 +313,9 @@ TEST_CASE("keyset paging in SQLite visits every row once, in order") {
     return ids;
   };
 
-  for (const char* order_by : {"", "display_name", "display_name desc", "score desc, display_name",
-                               "score, display_name desc, create_time", "create_time desc, score",
-                               "id desc"}) {
+  for (const char* order_by :
+       {"", "display_name", "display_name desc", "score desc, display_name",
+        "score, display_name desc, create_time", "create_time desc, score", "id desc"}) {
     for (const char* filter : {"", "score >= 0"}) {
       for (int page_size : {1, 4, 7, 100}) {
         INFO("order_by: \"" << order_by << "\", filter: \"" << filter << "\", page size "
@@ -331,8 +335,8 @@ TEST_CASE("keyset paging in SQLite visits every row once, in order") {
           REQUIRE(last.ok());
           SqlFragment after = AfterCondition(order, *last);
           SQLite::Statement query(db, select + " FROM partners p WHERE " + where->sql + " AND " +
-                                          after.sql + " ORDER BY " + OrderBySql(order) +
-                                          " LIMIT " + std::to_string(page_size + 1));
+                                          after.sql + " ORDER BY " + OrderBySql(order) + " LIMIT " +
+                                          std::to_string(page_size + 1));
           Params params = where->params;
           params.insert(params.end(), after.params.begin(), after.params.end());
           Bind(query, params);

@@ -166,7 +166,7 @@ ListPage ListPartners(db::Connection& c, const ListQuery& query) {
     params.insert(params.end(), after.params.begin(), after.params.end());
   }
   absl::StrAppend(&sql, " ORDER BY ", api::OrderBySql(query.order), " LIMIT ?");
-  params.push_back(int64_t{query.limit + 1});
+  params.emplace_back(static_cast<int64_t>(query.limit) + 1);
 
   ListPage page;
   SQLite::Statement& select = c.Prepare(sql, params);

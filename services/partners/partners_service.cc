@@ -59,7 +59,7 @@ void SaveChange(db::Connection& c, const CallContext& call, const std::string& i
                 StoredPartner& stored, v1::Partner* response) {
   v1::Partner& partner = stored.partner;
   partner.set_display_name(DisplayName(partner));
-  *partner.mutable_update_time() = api::MicrosToTimestamp(api::ToUnixMicros(call.now));
+  *partner.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
   ++stored.revision;
   partner.set_etag(api::EtagForRevision(stored.revision));
   ReplacePartner(c, id, partner, stored.revision);
@@ -96,7 +96,7 @@ grpc::ServerUnaryReactor* PartnersService::CreatePartner(grpc::CallbackServerCon
             }
           }
           const std::string id = api::NewId();
-          const google::protobuf::Timestamp now = api::MicrosToTimestamp(api::ToUnixMicros(call.now));
+          const google::protobuf::Timestamp now = api::MicrosToTimestamp(api::TimeToMicros(call.now));
           v1::Partner created = partner;
           created.set_name(absl::StrCat(kCollection, "/", id));
           created.set_display_name(DisplayName(created));
@@ -109,7 +109,7 @@ grpc::ServerUnaryReactor* PartnersService::CreatePartner(grpc::CallbackServerCon
                              req.request_id());
           if (!req.request_id().empty()) {
             api::RememberResponse(c, call.method, req.request_id(), fingerprint,
-                                  created.SerializeAsString(), api::ToUnixMicros(call.now));
+                                  created.SerializeAsString(), api::TimeToMicros(call.now));
           }
           *resp = std::move(created);
           return absl::OkStatus();
@@ -205,7 +205,7 @@ grpc::ServerUnaryReactor* PartnersService::UpdatePartner(grpc::CallbackServerCon
           ValidatePartner(stored->partner, "partner", Today(call), &violations);
           if (!violations.empty()) return violations.ToStatus();
           StampRoles(&before, &stored->partner,
-                     api::MicrosToTimestamp(api::ToUnixMicros(call.now)));
+                     api::MicrosToTimestamp(api::TimeToMicros(call.now)));
           SaveChange(c, call, *id, *stored, resp);
           return absl::OkStatus();
         });
@@ -262,7 +262,7 @@ grpc::ServerUnaryReactor* PartnersService::AddPartnerRole(grpc::CallbackServerCo
           const v1::Partner before = stored->partner;
           *stored->partner.add_roles() = role;
           StampRoles(&before, &stored->partner,
-                     api::MicrosToTimestamp(api::ToUnixMicros(call.now)));
+                     api::MicrosToTimestamp(api::TimeToMicros(call.now)));
           SaveChange(c, call, *id, *stored, resp);
           return absl::OkStatus();
         });

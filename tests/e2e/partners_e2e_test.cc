@@ -50,6 +50,10 @@ namespace feedv1 = crm::feed::v1;
 namespace partnersv1 = crm::partners::v1;
 namespace healthv1 = grpc::health::v1;
 
+// What a stopping process may take beyond its drain time (closing the
+// database, the metrics endpoint, the handler threads).
+constexpr double kTeardownSlack = 0.5;
+
 // Personal data sent in creates; none of it may ever reach the log.
 constexpr char kGivenName[] = "Annegret";
 constexpr char kFamilyName[] = "Quetschkommode";
@@ -403,7 +407,9 @@ std::string SourceDir() {
 
 TEST_CASE("crm-partners serves health and reflection", "[e2e]") {
   TempDir dir;
-  ServiceProcess process(BinaryPath("crm-partners"), dir.path());
+  constexpr int kDrainSeconds = 2;
+  ServiceProcess process(BinaryPath("crm-partners"), dir.path(),
+                         {"--drain_seconds=" + std::to_string(kDrainSeconds)});
   REQUIRE(process.Start());
 
   // Health: overall and per service; an unknown service is NOT_FOUND.
@@ -421,18 +427,27 @@ TEST_CASE("crm-partners serves health and reflection", "[e2e]") {
 
   // Reflection. Debian installs neither the generated reflection client
   // stubs nor ProtoReflectionDescriptorDatabase, so this goes through the
-  // pinned buf curl (what a user runs), when npx is available.
+  // pinned buf curl, as a user would. `npx @bufbuild/buf@1.75.0` resolves to
+  // the source tree's node_modules; that binary is called directly when it
+  // is there (npx costs ~0.5 s a call), npx otherwise.
   std::string out;
-  if (RunShell("command -v npx >/dev/null 2>&1", &out) != 0) {
-    WARN("npx not found: reflection not checked");
-    return;
-  }
-  const std::string buf = "cd '" + SourceDir() + "' && timeout 60 npx --yes @bufbuild/buf@1.75.0";
   const std::string stderr_path = dir.path() + "/buf.err";
-  if (RunShell(buf + " --version 2>" + stderr_path, &out) != 0 || out.find("1.75.0") == std::string::npos) {
-    WARN("buf 1.75.0 not runnable through npx (offline?): reflection not checked: "
-         << ReadFile(stderr_path));
-    return;
+  auto runs_pinned_buf = [&](const std::string& buf) {
+    return RunShell(buf + " --version 2>" + stderr_path, &out) == 0 &&
+           out.find("1.75.0") != std::string::npos;
+  };
+  std::string buf = "timeout 60 '" + SourceDir() + "/node_modules/.bin/buf'";
+  if (!runs_pinned_buf(buf)) {
+    if (RunShell("command -v npx >/dev/null 2>&1", &out) != 0) {
+      WARN("neither node_modules/.bin/buf nor npx found: reflection not checked");
+      return;
+    }
+    buf = "cd '" + SourceDir() + "' && timeout 60 npx --yes @bufbuild/buf@1.75.0";
+    if (!runs_pinned_buf(buf)) {
+      WARN("buf 1.75.0 not runnable through npx (offline?): reflection not checked: "
+           << ReadFile(stderr_path));
+      return;
+    }
   }
   const std::string curl = buf + " curl --protocol grpc --http2-prior-knowledge ";
   const std::string base = "http://" + process.address();
@@ -462,9 +477,10 @@ TEST_CASE("crm-partners serves health and reflection", "[e2e]") {
   CHECK(out.find("crm.partners.v1.PartnerService/CreatePartner") != std::string::npos);
   CHECK(out.find("crm.feed.v1.ChangeFeedService/WatchChanges") != std::string::npos);
 
-  const StopResult stop = StopWithin(process, SIGTERM, std::chrono::seconds(10));
+  const StopResult stop = StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
   CHECK(stop.in_time);
   CHECK(WIFEXITED(stop.status));
+  CHECK(WEXITSTATUS(stop.status) == 0);
 }
 
 TEST_CASE("crm-partners lifecycle: API, feed, metrics, drain, restart, newer schema refused",
@@ -615,9 +631,11 @@ TEST_CASE("crm-partners lifecycle: API, feed, metrics, drain, restart, newer sch
   {
     const StopResult stop =
         StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
-    INFO("SIGTERM took " << stop.seconds << " s");
+    WARN("SIGTERM took " << stop.seconds << " s");
     REQUIRE(stop.in_time);
-    CHECK(stop.seconds < kDrainSeconds);
+    // Nothing is in flight: the drain may take at most its time, plus a
+    // little for closing the database.
+    CHECK(stop.seconds <= kDrainSeconds + kTeardownSlack);
     REQUIRE(WIFEXITED(stop.status));
     CHECK(WEXITSTATUS(stop.status) == 0);
     const std::string log = process.ReadLog();
@@ -787,9 +805,9 @@ TEST_CASE("crm-partners WatchChanges streams new changes and SIGTERM ends the st
 
   // SIGTERM: the open stream does not keep the process alive past the drain.
   const StopResult stop = StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
-  INFO("SIGTERM with an open stream took " << stop.seconds << " s");
+  WARN("SIGTERM with an open stream took " << stop.seconds << " s");
   REQUIRE(stop.in_time);
-  CHECK(stop.seconds <= kDrainSeconds + 1.0);
+  CHECK(stop.seconds <= kDrainSeconds + kTeardownSlack);
   REQUIRE(WIFEXITED(stop.status));
   CHECK(WEXITSTATUS(stop.status) == 0);
 
@@ -800,7 +818,7 @@ TEST_CASE("crm-partners WatchChanges streams new changes and SIGTERM ends the st
   if (!stream_ended) watch_context.TryCancel();
   follower.join();
   CHECK(stream_ended);
-  INFO("stream ended with " << final_status.error_code() << " " << final_status.error_message());
+  WARN("stream ended with " << final_status.error_code() << " " << final_status.error_message());
   // Ended by the server, not by the client's 30 s deadline.
   CHECK(final_status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED);
   {
@@ -814,3 +832,4 @@ TEST_CASE("crm-partners WatchChanges streams new changes and SIGTERM ends the st
   CHECK(LogHasMessage(log, "stopped"));
   RequireNoPersonalData(log);
 }
+

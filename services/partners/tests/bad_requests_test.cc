@@ -316,10 +316,6 @@ std::function<grpc::Status(Stubs&)> CreatePerson(std::function<void(pv1::Partner
   };
 }
 
-std::function<grpc::Status(Stubs&)> CreatePartner(pv1::Partner partner) {
-  return [partner](Stubs& s) { return Create(s, partner); };
-}
-
 constexpr char kUnknownName[] = "partners/01jd3m5v8q2w7x9y4z6a1b3c5d";
 
 std::vector<BadRequest> Table(const Seed& seed) {
@@ -408,6 +404,9 @@ std::vector<BadRequest> Table(const Seed& seed) {
          p.mutable_person()->mutable_birth_date()->set_month(0);
          p.mutable_person()->mutable_birth_date()->set_day(0);
        }),
+       StatusCode::INVALID_ARGUMENT, "partner.person.birth_date"},
+      {"create a person born in 1799",
+       CreatePerson([](pv1::Partner& p) { p.mutable_person()->mutable_birth_date()->set_year(1799); }),
        StatusCode::INVALID_ARGUMENT, "partner.person.birth_date"},
       {"create a person with marital status 17",
        CreatePerson([](pv1::Partner& p) {

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
@@ -249,13 +251,25 @@ class Client {
     return response;
   }
 
+  // Every partner matching, in the order returned (one page of up to 1000).
+  std::vector<pv1::Partner> ListAll(const std::string& filter, const std::string& order_by = "") {
+    const pv1::ListPartnersResponse response = List(filter, order_by, 1000);
+    CHECK(response.next_page_token().empty());
+    return {response.partners().begin(), response.partners().end()};
+  }
+
+  // Resource names of every partner matching, in the order returned.
+  std::vector<std::string> Names(const std::string& filter, const std::string& order_by = "") {
+    std::vector<std::string> names;
+    for (const pv1::Partner& p : ListAll(filter, order_by)) names.push_back(p.name());
+    return names;
+  }
+
   // Display names of every partner matching, in the order returned.
   std::vector<std::string> DisplayNames(const std::string& filter,
                                         const std::string& order_by = "display_name") {
     std::vector<std::string> names;
-    for (const pv1::Partner& p : List(filter, order_by, 1000).partners()) {
-      names.push_back(p.display_name());
-    }
+    for (const pv1::Partner& p : ListAll(filter, order_by)) names.push_back(p.display_name());
     return names;
   }
 
@@ -399,7 +413,7 @@ TEST_CASE("create a person with every kind of data, then get it back", "[partner
   CHECK(ProtoDiff(created, client.Get(created.name())) == "");
 }
 
-TEST_CASE("create an organisation and a group; output-only input is ignored",
+TEST_CASE("create an organisation and a group, ignoring output-only input",
           "[partners][create]") {
   crm::testing::InProcessService service(PartnersSpec());
   Client client(service.channel());
@@ -545,9 +559,31 @@ TEST_CASE("list partners with filters", "[partners][list]") {
         Names{"Acmeson, Zoe"});
 
   // Every listed partner is complete: the same as Get.
-  for (const pv1::Partner& listed : client.List("", "", 1000).partners()) {
+  for (const pv1::Partner& listed : client.ListAll("")) {
     CHECK(ProtoDiff(client.Get(listed.name()), listed) == "");
   }
+}
+
+TEST_CASE("filter values are literal text", "[partners][list]") {
+  crm::testing::InProcessService service(PartnersSpec());
+  Client client(service.channel());
+  for (const char* name : {"100% Bio GmbH", "1000 Teile GmbH", "Acme Corp", "Ab_c Handel",
+                           "Abxc Handel", "O'Brien & Partner", "Star*Markt", "Star Markt"}) {
+    client.Create(OrganizationPartner(name, "G47", "Dresden", "DE"));
+  }
+  using Names = std::vector<std::string>;
+  // SQL LIKE wildcards in a value match only themselves.
+  CHECK(client.DisplayNames("display_name = \"100%*\"") == Names{"100% Bio GmbH"});
+  CHECK(client.DisplayNames("display_name = \"Ab_c*\"") == Names{"Ab_c Handel"});
+  CHECK(client.DisplayNames("display_name = \"A_me*\"").empty());
+  // Quotes of the other kind, and an escaped star that is no wildcard.
+  CHECK(client.DisplayNames("display_name = \"O'Brien*\"") == Names{"O'Brien & Partner"});
+  CHECK(client.DisplayNames("display_name = 'O\\'Brien & Partner'") ==
+        Names{"O'Brien & Partner"});
+  CHECK(client.DisplayNames("display_name = \"Star\\*Markt\"") == Names{"Star*Markt"});
+  CHECK(client.DisplayNames("display_name = \"Star*\"") == Names{"Star Markt", "Star*Markt"});
+  CHECK(client.DisplayNames("display_name != \"Star*\" AND display_name != \"A*\"") ==
+        Names{"100% Bio GmbH", "1000 Teile GmbH", "O'Brien & Partner"});
 }
 
 TEST_CASE("list partners in order", "[partners][list]") {
@@ -558,22 +594,12 @@ TEST_CASE("list partners in order", "[partners][list]") {
   // Default: by create_time, oldest first.
   std::vector<std::string> by_creation;
   for (const pv1::Partner& p : fixture.created) by_creation.push_back(p.name());
-  std::vector<std::string> listed;
-  for (const pv1::Partner& p : client.List("", "", 1000).partners()) listed.push_back(p.name());
-  CHECK(listed == by_creation);
-
-  listed.clear();
-  for (const pv1::Partner& p : client.List("", "create_time", 1000).partners()) {
-    listed.push_back(p.name());
-  }
-  CHECK(listed == by_creation);
-
-  listed.clear();
-  for (const pv1::Partner& p : client.List("", "create_time desc", 1000).partners()) {
-    listed.push_back(p.name());
-  }
-  std::vector<std::string> newest_first(by_creation.rbegin(), by_creation.rend());
-  CHECK(listed == newest_first);
+  CHECK(client.Names("") == by_creation);
+  CHECK(client.Names("", "create_time") == by_creation);
+  CHECK(client.Names("", "create_time asc") == by_creation);
+  const std::vector<std::string> newest_first(by_creation.rbegin(), by_creation.rend());
+  CHECK(client.Names("", "create_time desc") == newest_first);
+  CHECK(client.Names("", "update_time desc") == newest_first);
 
   std::vector<std::string> display_names = client.DisplayNames("", "display_name");
   CHECK(display_names == Sorted(display_names));
@@ -639,6 +665,20 @@ TEST_CASE("paging visits every partner exactly once", "[partners][list][paging]"
         AllPages(client, "country_code = \"AT\"", "display_name", 2, &pages);
     CHECK(pages == 3);
     CHECK(std::set<std::string>(names.begin(), names.end()) == expected);
+  }
+
+  SECTION("names that differ only in case page like the unpaged order") {
+    for (const char* name : {"same name ag", "SAME NAME AG", "Alpha", "alpha", "beta"}) {
+      client.Create(OrganizationPartner(name, "J62", "Linz", "AT"));
+    }
+    for (const std::string order_by : {"display_name", "display_name desc"}) {
+      INFO("order_by " << order_by);
+      int pages = 0;
+      const std::vector<std::string> paged = AllPages(client, "", order_by, 1, &pages);
+      CHECK(pages == 10);
+      CHECK(paged == AllPages(client, "", order_by, 1000, &pages));
+      CHECK(std::set<std::string>(paged.begin(), paged.end()).size() == 10);
+    }
   }
 
   SECTION("a page ending exactly at the end has no next token") {
@@ -847,6 +887,43 @@ TEST_CASE("update partners with update masks", "[partners][update]") {
   }
 }
 
+TEST_CASE("concurrent updates with the same etag: exactly one wins", "[partners][update][concurrency]") {
+  crm::testing::InProcessService service(PartnersSpec());
+  Client client(service.channel());
+  const pv1::Partner original = client.Create(OrganizationPartner("Streit GmbH", "M69", "Essen", "DE"));
+
+  constexpr int kThreads = 8;
+  std::vector<grpc::Status> statuses(kThreads);
+  std::vector<pv1::Partner> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      pv1::Partner patch;
+      patch.set_name(original.name());
+      patch.set_etag(original.etag());
+      patch.mutable_organization()->set_legal_name(absl::StrCat("Gewinner ", t, " GmbH"));
+      statuses[t] = client.TryUpdate(patch, {"organization.legal_name"}, &results[t]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  int winner = -1;
+  for (int t = 0; t < kThreads; ++t) {
+    INFO("thread " << t << ": " << StatusText(statuses[t]));
+    if (statuses[t].ok()) {
+      CHECK(winner == -1);
+      winner = t;
+    } else {
+      CHECK(statuses[t].error_code() == grpc::StatusCode::ABORTED);
+    }
+  }
+  REQUIRE(winner >= 0);
+  const pv1::Partner stored = client.Get(original.name());
+  CHECK(stored.display_name() == absl::StrCat("Gewinner ", winner, " GmbH"));
+  CHECK(ProtoDiff(results[winner], stored) == "");
+  CHECK(client.Changes(0).head_sequence() == 2);
+}
+
 TEST_CASE("delete a partner", "[partners][delete]") {
   crm::testing::InProcessService service(PartnersSpec());
   Client client(service.channel());
@@ -876,6 +953,24 @@ TEST_CASE("delete a partner", "[partners][delete]") {
   CHECK(deleted.method() == "DeletePartner");
   CHECK_FALSE(deleted.has_resource());
   CHECK(IsRecent(deleted.change_time()));
+
+  // Nothing of the deleted partner is left in the side tables.
+  {
+    SQLite::Database db(service.db_path(), SQLite::OPEN_READONLY);
+    const std::string gone_id = gone.name().substr(std::string("partners/").size());
+    for (const char* table : {"partners", "partner_roles", "partner_addresses"}) {
+      INFO(table);
+      SQLite::Statement count(db, absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE ",
+                                               std::string(table) == "partners" ? "id" : "partner_id",
+                                               " = ?"));
+      count.bind(1, gone_id);
+      REQUIRE(count.executeStep());
+      CHECK(count.getColumn(0).getInt() == 0);
+    }
+    SQLite::Statement kept(db, "SELECT COUNT(*) FROM partner_addresses");
+    REQUIRE(kept.executeStep());
+    CHECK(kept.getColumn(0).getInt() == 1);
+  }
 
   // Without an etag the delete is unconditional.
   REQUIRE(StatusText(client.Delete(keep.name())) == "OK");
@@ -1277,6 +1372,9 @@ TEST_CASE("concurrent creates all succeed with a gapless feed", "[feed][concurre
   }
   CHECK(feed_names == created_names);
   CHECK(client.Changes(0).head_sequence() == kTotal);
+  CHECK(client.Changes(0).changes_size() == 100);    // the default page size
+  CHECK(client.Changes(0, 5000).changes_size() == kTotal);  // coerced to at most 1000
+  CHECK(client.Changes(150, 0).changes_size() == kTotal - 150);
 
   REQUIRE(watched.size() == static_cast<size_t>(kTotal));
   for (int i = 0; i < kTotal; ++i) {
