@@ -103,16 +103,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
         options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX,
         options.busy_timeout);
     Connection& w = *db->writer_;
-    const std::string mode = w.raw().execAndGet("PRAGMA journal_mode = WAL").getString();
-    if (mode != "wal") {
-      return absl::FailedPreconditionError(
-          absl::StrCat(options.path, ": cannot switch to WAL journal mode (", mode, ")"));
-    }
+    // Refuse a newer release's file before changing anything in it.
     int version = w.raw().execAndGet("PRAGMA user_version").getInt();
     if (version > latest) {
       return absl::FailedPreconditionError(absl::StrCat(
           options.path, " has schema version ", version, " but this program knows only up to ",
           latest, ": it was written by a newer release; refusing to open it"));
+    }
+    const std::string mode = w.raw().execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") {
+      return absl::FailedPreconditionError(
+          absl::StrCat(options.path, ": cannot switch to WAL journal mode (", mode, ")"));
     }
     for (const Migration& m : migrations) {
       if (m.version <= version) continue;

@@ -32,8 +32,11 @@ const char* CodeName(grpc::StatusCode code) {
 
 class CallInterceptor : public grpc::experimental::Interceptor {
  public:
-  CallInterceptor(grpc::experimental::ServerRpcInfo* info, GrpcServerMetrics* metrics)
-      : info_(info), metrics_(metrics) {
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info, GrpcServerMetrics* metrics,
+                  ActiveCalls* active)
+      : info_(info), metrics_(metrics), active_(active) {
+    // gRPC destroys the interceptor when the call ends, however it ends.
+    active_->Begin();
     // "/crm.partners.v1.PartnerService/CreatePartner"
     std::string full = info->method() != nullptr ? info->method() : "";
     const size_t slash = full.rfind('/');
@@ -41,6 +44,8 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     method_ = slash != std::string::npos ? full.substr(slash + 1) : full;
     type_ = TypeName(info->type());
   }
+
+  ~CallInterceptor() override { active_->End(); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -86,6 +91,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* info_;
   GrpcServerMetrics* metrics_;
+  ActiveCalls* active_;
   std::string service_, method_, type_, request_id_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
@@ -109,7 +115,22 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
 
 grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallInterceptor(info, metrics_);
+  return new CallInterceptor(info, metrics_, active_);
+}
+
+void ActiveCalls::Begin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++count_;
+}
+
+void ActiveCalls::End() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--count_ == 0) none_.notify_all();
+}
+
+bool ActiveCalls::WaitForNone(std::chrono::system_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return none_.wait_until(lock, deadline, [this] { return count_ == 0; });
 }
 
 }  // namespace crm::server

@@ -4,7 +4,10 @@
 #ifndef CRM_COMMON_SERVER_CALL_INTERCEPTOR_H_
 #define CRM_COMMON_SERVER_CALL_INTERCEPTOR_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
@@ -22,14 +25,32 @@ struct GrpcServerMetrics {
   prometheus::Family<prometheus::Histogram>& handling_seconds;
 };
 
+// Counts the calls in progress, so a drain can end as soon as they are done
+// (gRPC's own Shutdown waits out its deadline while idle clients stay
+// connected).
+class ActiveCalls {
+ public:
+  void Begin();
+  void End();
+  // Waits until no call is in progress or `deadline` passes; true if none is.
+  bool WaitForNone(std::chrono::system_clock::time_point deadline);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable none_;
+  int count_ = 0;
+};
+
 class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit CallInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
+  CallInterceptorFactory(GrpcServerMetrics* metrics, ActiveCalls* active)
+      : metrics_(metrics), active_(active) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   GrpcServerMetrics* metrics_;
+  ActiveCalls* active_;
 };
 
 }  // namespace crm::server

@@ -55,7 +55,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(const ServiceSpe
                            &host->grpc_port_);
   for (auto& service : host->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<CallInterceptorFactory>(host->grpc_metrics_.get()));
+  interceptors.push_back(
+      std::make_unique<CallInterceptorFactory>(host->grpc_metrics_.get(), &host->active_calls_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->grpc_port_ == 0) {
@@ -108,7 +109,10 @@ void ServiceHost::Shutdown(absl::Duration drain) {
     // Streams never end on their own: tell them first, so only unary calls
     // use the drain time.
     runtime_->StartDrain();
-    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(drain));
+    const auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(drain);
+    active_calls_.WaitForNone(deadline);
+    // Whatever still runs now is cancelled.
+    server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
   if (runtime_ != nullptr) {

@@ -63,6 +63,7 @@ class ServiceHost {
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<GrpcServerMetrics> grpc_metrics_;
+  ActiveCalls active_calls_;
   std::shared_ptr<prometheus::Collectable> process_metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<db::Database> database_;

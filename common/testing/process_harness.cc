@@ -77,7 +77,7 @@ bool ServiceProcess::Start(int timeout_seconds) {
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   const pid_t pid = fork();
   if (pid == 0) {
-    const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log >= 0) {
       dup2(log, STDERR_FILENO);
       dup2(log, STDOUT_FILENO);
@@ -89,12 +89,26 @@ bool ServiceProcess::Start(int timeout_seconds) {
     _exit(127);
   }
   pid_ = pid;
-  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
-  if (!WaitForServing(channel_, timeout_seconds)) {
-    Stop(SIGKILL);
-    return false;
+  // gRPC's default reconnect backoff (1 s and more) would dominate start-up:
+  // the first attempts come before the process listens.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, 50);
+  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
+  channel_ = grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(), channel_args);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (std::chrono::steady_clock::now() < give_up) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {  // exited before serving
+      last_exit_status_ = status;
+      pid_ = -1;
+      return false;
+    }
+    if (WaitForServing(channel_, 1)) return true;
   }
-  return true;
+  Stop(SIGKILL);
+  return false;
 }
 
 int ServiceProcess::Stop(int signal) {
@@ -103,6 +117,7 @@ int ServiceProcess::Stop(int signal) {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  last_exit_status_ = status;
   return status;
 }
 

@@ -33,6 +33,8 @@ class ServiceProcess {
   // waitpid reports it.
   int Stop(int signal);
   bool running() const { return pid_ > 0; }
+  // The waitpid status of the last exit (after Stop, or a failed Start).
+  int last_exit_status() const { return last_exit_status_; }
 
   std::string address() const;
   int grpc_port() const { return grpc_port_; }
@@ -49,6 +51,7 @@ class ServiceProcess {
   int metrics_port_;
   std::string log_path_;
   pid_t pid_ = -1;
+  int last_exit_status_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
