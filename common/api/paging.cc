@@ -1,5 +1,7 @@
 #include "common/api/paging.h"
 
+#include "common/api/resource.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstring>
@@ -31,15 +33,6 @@ constexpr uint8_t kTokenVersion = 1;
 constexpr char kNullTag = 'n', kIntTag = 'i', kDoubleTag = 'd', kStringTag = 's';
 constexpr size_t kChecksumBytes = 4;
 
-// FNV-1a: fixed and unseeded, so tokens stay valid across processes.
-uint64_t Fnv1a64(absl::string_view data) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 void PutUint(uint64_t value, int bytes, std::string* out) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>(value >> (8 * i)));
@@ -160,7 +153,7 @@ std::string EncodePageToken(std::string_view query_fingerprint,
                             const std::vector<SqlValue>& last_key_values) {
   std::string data;
   data.push_back(static_cast<char>(kTokenVersion));
-  PutUint(Fnv1a64(ToAbsl(query_fingerprint)), 8, &data);
+  PutUint(StableHash64(ToAbsl(query_fingerprint)), 8, &data);
   assert(last_key_values.size() <= 255);  // one byte holds the count: orders have few keys
   PutUint(last_key_values.size(), 1, &data);
   for (const SqlValue& value : last_key_values) {
@@ -180,7 +173,7 @@ std::string EncodePageToken(std::string_view query_fingerprint,
       data.push_back(kNullTag);
     }
   }
-  PutUint(Fnv1a64(data), kChecksumBytes, &data);
+  PutUint(StableHash64(data), kChecksumBytes, &data);
   return absl::WebSafeBase64Escape(data);
 }
 
@@ -199,7 +192,7 @@ absl::StatusOr<std::vector<SqlValue>> DecodePageToken(std::string_view token,
   Reader trailer(absl::string_view(data).substr(body.size()));
   trailer.Uint(kChecksumBytes, &checksum);
   Reader reader(body);
-  if (checksum != (Fnv1a64(body) & 0xffffffffu) || !reader.Uint(1, &version) ||
+  if (checksum != (StableHash64(body) & 0xffffffffu) || !reader.Uint(1, &version) ||
       version != kTokenVersion || !reader.Uint(8, &fingerprint) || !reader.Uint(1, &count)) {
     return malformed;
   }
@@ -209,7 +202,7 @@ absl::StatusOr<std::vector<SqlValue>> DecodePageToken(std::string_view token,
   }
   if (!reader.done()) return malformed;
 
-  if (fingerprint != Fnv1a64(ToAbsl(query_fingerprint))) {
+  if (fingerprint != StableHash64(ToAbsl(query_fingerprint))) {
     return TokenError(
         "page token does not belong to this query; the filter, order_by (and other list "
         "parameters) must not change between pages");

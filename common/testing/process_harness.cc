@@ -121,6 +121,29 @@ int ServiceProcess::Stop(int signal) {
   return status;
 }
 
+StopResult ServiceProcess::StopWithin(int signal, std::chrono::milliseconds limit) {
+  StopResult result;
+  if (pid_ <= 0) return result;
+  const auto started = std::chrono::steady_clock::now();
+  kill(pid_, signal);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - started >= limit) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  result.in_time = std::chrono::steady_clock::now() - started < limit;
+  result.status = status;
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  pid_ = -1;
+  last_exit_status_ = status;
+  return result;
+}
+
 std::string ServiceProcess::ReadLog() const {
   std::ifstream file(log_path_);
   std::stringstream content;

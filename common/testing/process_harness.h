@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@ int FreePort();
 // Path of a built executable, e.g. BinaryPath("crm-partners").
 std::string BinaryPath(const std::string& name);
 
+struct StopResult {
+  bool in_time = false;  // exited before the limit
+  int status = -1;       // as waitpid reports it
+  double seconds = 0;    // from the signal to the exit
+};
+
 class ServiceProcess {
  public:
   // Does not start it yet; the ports are chosen once and kept across restarts.
@@ -32,6 +39,9 @@ class ServiceProcess {
   // Sends `signal` and waits for the exit; returns the exit status as
   // waitpid reports it.
   int Stop(int signal);
+  // Sends `signal`; SIGKILLs the process if it has not exited after `limit`,
+  // so a hanging shutdown fails a test instead of hanging it.
+  StopResult StopWithin(int signal, std::chrono::milliseconds limit);
   bool running() const { return pid_ > 0; }
   // The waitpid status of the last exit (after Stop, or a failed Start).
   int last_exit_status() const { return last_exit_status_; }

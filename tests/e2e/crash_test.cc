@@ -142,54 +142,7 @@ std::unique_ptr<grpc::ClientContext> Context(int seconds = 10) {
   return crm::testing::ContextWithDeadline(seconds);
 }
 
-// The pid of our crm-partners child (the harness keeps it private), or -1.
-pid_t ServiceChildPid() {
-  const pid_t self = getpid();
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return -1;
-  pid_t found = -1;
-  while (dirent* entry = readdir(proc)) {
-    const std::string name = entry->d_name;
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat_file("/proc/" + name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-    const size_t open = stat.find('(');
-    const size_t close = stat.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close < open) continue;
-    std::istringstream rest(stat.substr(close + 1));
-    std::string state;
-    long ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == self && stat.substr(open + 1, close - open - 1) == "crm-partners") {
-      found = static_cast<pid_t>(std::stol(name));
-      break;
-    }
-  }
-  closedir(proc);
-  return found;
-}
 
-// Stops `process` with `signal`, SIGKILLing it after `limit` so that a hanging
-// shutdown fails the test instead of hanging it. Returns the waitpid status,
-// or nullopt when it had to be killed.
-std::optional<int> StopWithin(ServiceProcess& process, int signal, std::chrono::milliseconds limit) {
-  const pid_t pid = ServiceChildPid();
-  std::atomic<bool> done{false};
-  int status = -1;
-  const auto started = Clock::now();
-  std::thread stopper([&] {
-    status = process.Stop(signal);
-    done = true;
-  });
-  while (!done && Clock::now() - started < limit) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  const bool in_time = done;
-  if (!in_time && pid > 0) kill(pid, SIGKILL);
-  stopper.join();
-  if (!in_time) return std::nullopt;
-  return status;
-}
 
 std::string Tail(const std::string& text, size_t n) {
   return text.size() <= n ? text : "..." + text.substr(text.size() - n);
@@ -459,10 +412,10 @@ TEST_CASE("crash test: SIGKILL during concurrent creates loses no acknowledged w
   }
 
   // A clean stop, and the file is intact.
-  const std::optional<int> status = StopWithin(process, SIGTERM, std::chrono::seconds(5));
-  REQUIRE(status.has_value());
-  CHECK(WIFEXITED(*status));
-  CHECK(WEXITSTATUS(*status) == 0);
+  const crm::testing::StopResult clean_stop = process.StopWithin(SIGTERM, std::chrono::seconds(5));
+  REQUIRE(clean_stop.in_time);
+  CHECK(WIFEXITED(clean_stop.status));
+  CHECK(WEXITSTATUS(clean_stop.status) == 0);
   // The log stays one JSON object per line across the kills.
   {
     std::istringstream log(process.ReadLog());

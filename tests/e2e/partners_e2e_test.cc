@@ -67,61 +67,8 @@ std::unique_ptr<grpc::ClientContext> Context(int seconds = 10) {
 
 // --- process helpers --------------------------------------------------------
 
-// The pid of our crm-partners child (found through /proc, as the harness
-// keeps it private), or -1.
-pid_t ServiceChildPid() {
-  const pid_t self = getpid();
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return -1;
-  pid_t found = -1;
-  while (dirent* entry = readdir(proc)) {
-    const std::string name = entry->d_name;
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat_file("/proc/" + name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-    const size_t open = stat.find('(');
-    const size_t close = stat.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close < open) continue;
-    const std::string comm = stat.substr(open + 1, close - open - 1);
-    std::istringstream rest(stat.substr(close + 1));
-    std::string state;
-    long ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == self && comm == "crm-partners") {
-      found = static_cast<pid_t>(std::stol(name));
-      break;
-    }
-  }
-  closedir(proc);
-  return found;
-}
 
-struct StopResult {
-  bool in_time = false;  // exited before the limit
-  int status = -1;       // as waitpid reports it
-  double seconds = 0;    // from the signal to the exit
-};
-
-// Stops `process` with `signal`; SIGKILLs it if it is still running after
-// `limit`, so a hanging shutdown fails the test instead of hanging it.
-StopResult StopWithin(ServiceProcess& process, int signal, std::chrono::milliseconds limit) {
-  const pid_t pid = ServiceChildPid();
-  StopResult result;
-  std::atomic<bool> done{false};
-  const auto started = Clock::now();
-  std::thread stopper([&] {
-    result.status = process.Stop(signal);
-    done = true;
-  });
-  while (!done && Clock::now() - started < limit) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  result.in_time = done;
-  if (!done && pid > 0) kill(pid, SIGKILL);
-  stopper.join();
-  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  return result;
-}
+using crm::testing::StopResult;
 
 struct ExitResult {
   bool exited_in_time = false;
@@ -477,7 +424,7 @@ TEST_CASE("crm-partners serves health and reflection", "[e2e]") {
   CHECK(out.find("crm.partners.v1.PartnerService/CreatePartner") != std::string::npos);
   CHECK(out.find("crm.feed.v1.ChangeFeedService/WatchChanges") != std::string::npos);
 
-  const StopResult stop = StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
+  const StopResult stop = process.StopWithin(SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
   CHECK(stop.in_time);
   CHECK(WIFEXITED(stop.status));
   CHECK(WEXITSTATUS(stop.status) == 0);
@@ -630,7 +577,7 @@ TEST_CASE("crm-partners lifecycle: API and feed - metrics - SIGTERM drain - rest
   // --- SIGTERM: exit 0 within the drain time, JSON log without personal data ---
   {
     const StopResult stop =
-        StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
+        process.StopWithin(SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
     INFO("SIGTERM took " << stop.seconds << " s");
     REQUIRE(stop.in_time);
     // Nothing is in flight: the drain may take at most its time, plus a
@@ -682,7 +629,7 @@ TEST_CASE("crm-partners lifecycle: API and feed - metrics - SIGTERM drain - rest
                 {{"grpc_method", "CreatePartner"}, {"grpc_code", "OK"}}) == 2.0);
 
     const StopResult stop =
-        StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
+        process.StopWithin(SIGTERM, std::chrono::seconds(kDrainSeconds + 5));
     REQUIRE(stop.in_time);
     REQUIRE(WIFEXITED(stop.status));
     CHECK(WEXITSTATUS(stop.status) == 0);
@@ -808,7 +755,7 @@ TEST_CASE("crm-partners WatchChanges streams new changes and SIGTERM ends the st
   const auto signalled = Clock::now();
   StopResult stop;
   std::thread stopper(
-      [&] { stop = StopWithin(process, SIGTERM, std::chrono::seconds(kDrainSeconds + 5)); });
+      [&] { stop = process.StopWithin(SIGTERM, std::chrono::seconds(kDrainSeconds + 5)); });
   while (!stream_ended && Clock::now() - signalled < std::chrono::seconds(kDrainSeconds + 5)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -22,8 +22,7 @@
 #include "common/testing/service_fixture.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
-#include "services/partners/partners_service.h"
-#include "services/partners/schema.h"
+#include "services/partners/partners_spec.h"
 
 namespace {
 
@@ -31,21 +30,7 @@ namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using grpc::StatusCode;
 
-// The spec main.cc serves.
-crm::server::ServiceSpec PartnersSpec() {
-  crm::server::ServiceSpec spec;
-  spec.defaults.service_name = "partners";
-  spec.defaults.grpc_address = "127.0.0.1:50051";
-  spec.defaults.metrics_address = "127.0.0.1:9401";
-  spec.grpc_service_names = {"crm.partners.v1.PartnerService"};
-  spec.migrations = crm::partners::Migrations();
-  spec.make_services = [](crm::server::Runtime& runtime) {
-    std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(std::make_unique<crm::partners::PartnersService>(runtime));
-    return services;
-  };
-  return spec;
-}
+using crm::partners::PartnersSpec;
 
 std::string StatusText(const grpc::Status& status) {
   if (status.ok()) return "OK";
