@@ -1,0 +1,78 @@
+// The typed client of the partners service, the one every other service
+// uses to reach partners.
+//
+// Every call has a deadline: the caller's (propagate CallContext::deadline
+// from the incoming call), or the client's default timeout when the caller
+// has none. Only UNAVAILABLE is retried, with backoff, until the deadline;
+// reads always, writes only when the request makes a repeat harmless: a
+// create with a request_id (the server answers a repeat with the first
+// result), an update, delete or role change with an etag (a repeat after a
+// lost success fails with ABORTED instead of applying twice).
+#ifndef CRM_SERVICES_PARTNERS_CLIENT_PARTNERS_CLIENT_H_
+#define CRM_SERVICES_PARTNERS_CLIENT_PARTNERS_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "crm/partners/v1/partners_service.grpc.pb.h"
+
+namespace crm::partners {
+
+struct PartnersClientOptions {
+  // Deadline of a call whose caller has none.
+  absl::Duration default_timeout = absl::Seconds(5);
+  // First pause before a retry; doubles up to `max_backoff`.
+  absl::Duration initial_backoff = absl::Milliseconds(50);
+  absl::Duration max_backoff = absl::Seconds(1);
+};
+
+class PartnersClient {
+ public:
+  PartnersClient(std::shared_ptr<grpc::Channel> channel, PartnersClientOptions options = {});
+  virtual ~PartnersClient() = default;
+
+  // A channel to `address` ("host:port") that reconnects quickly after the
+  // peer restarts.
+  static std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+  // Reads; retried on UNAVAILABLE.
+  virtual absl::StatusOr<v1::Partner> GetPartner(const std::string& name, absl::Time deadline);
+  virtual absl::StatusOr<v1::ListPartnersResponse> ListPartners(
+      const v1::ListPartnersRequest& request, absl::Time deadline);
+
+  // Writes; retried on UNAVAILABLE only when safe (see above).
+  virtual absl::StatusOr<v1::Partner> CreatePartner(const v1::CreatePartnerRequest& request,
+                                                    absl::Time deadline);
+  virtual absl::StatusOr<v1::Partner> UpdatePartner(const v1::UpdatePartnerRequest& request,
+                                                    absl::Time deadline);
+  virtual absl::Status DeletePartner(const v1::DeletePartnerRequest& request, absl::Time deadline);
+  virtual absl::StatusOr<v1::Partner> AddPartnerRole(const v1::AddPartnerRoleRequest& request,
+                                                     absl::Time deadline);
+  virtual absl::StatusOr<v1::Partner> RemovePartnerRole(
+      const v1::RemovePartnerRoleRequest& request, absl::Time deadline);
+
+ private:
+  // Runs `attempt` with a fresh context per try until it succeeds, fails
+  // with anything but UNAVAILABLE, `retry` is false, or the deadline passes.
+  absl::Status Call(bool retry, absl::Time deadline,
+                    const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
+
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Invoke(
+      bool retry, absl::Time deadline,
+      grpc::Status (v1::PartnerService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+      const Request& request);
+
+  std::unique_ptr<v1::PartnerService::Stub> stub_;
+  PartnersClientOptions options_;
+};
+
+}  // namespace crm::partners
+
+#endif  // CRM_SERVICES_PARTNERS_CLIENT_PARTNERS_CLIENT_H_
