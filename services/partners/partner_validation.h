@@ -9,7 +9,6 @@
 #include "absl/time/civil_time.h"
 #include "common/errors.h"
 #include "crm/partners/v1/partner.pb.h"
-#include "google/type/date.pb.h"
 
 namespace crm::partners {
 
@@ -35,25 +34,6 @@ void ValidateRole(const v1::Role& role, std::string_view prefix, Violations* out
 // "Family, Given" (or "Family") for a person, the legal name of an
 // organisation, the name of a group; empty without category data.
 std::string DisplayName(const v1::Partner& partner);
-
-// Building blocks, also used by the other services.
-
-// Pragmatic check: one '@', a local part of 1..64 allowed characters, a
-// domain of letter/digit/hyphen labels with a top-level domain of >= 2
-// letters, at most 254 characters in all.
-bool IsValidEmail(std::string_view address);
-// "+" and 8 to 15 digits, the first not 0.
-bool IsValidE164(std::string_view number);
-// An officially assigned ISO 3166-1 alpha-2 code, upper case.
-bool IsIsoCountryCode(std::string_view code);
-// A normalised IBAN (upper case, no spaces): a country of the SWIFT IBAN
-// registry, that country's length and a valid mod-97 checksum.
-bool IsValidIban(std::string_view iban);
-// 8 or 11 characters: 4 letters (bank), an ISO country code, 2 letters or
-// digits (location), optionally 3 letters or digits (branch).
-bool IsValidBic(std::string_view bic);
-// A full calendar date: year 1..9999, month 1..12, a day that month has.
-bool IsValidDate(const google::type::Date& date);
 
 }  // namespace crm::partners
 
