@@ -10,6 +10,7 @@
 #include "common/api/paging.h"
 #include "common/api/resource.h"
 #include "common/feed/change_feed.h"
+#include "services/partners/audit_store.h"
 #include "services/partners/partner_store.h"
 #include "services/partners/partner_validation.h"
 
@@ -54,9 +55,10 @@ absl::StatusOr<StoredPartner> LoadForWrite(db::Connection& c, const std::string&
   return *std::move(stored);
 }
 
-// Writes a changed partner at the next revision and records the change.
+// Writes a changed partner at the next revision and records the change on
+// the feed and in the audit trail.
 void SaveChange(db::Connection& c, const CallContext& call, const std::string& id,
-                StoredPartner& stored, v1::Partner* response) {
+                const v1::Partner& before, StoredPartner& stored, v1::Partner* response) {
   v1::Partner& partner = stored.partner;
   partner.set_display_name(DisplayName(partner));
   *partner.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
@@ -64,6 +66,7 @@ void SaveChange(db::Connection& c, const CallContext& call, const std::string& i
   partner.set_etag(api::EtagForRevision(stored.revision));
   ReplacePartner(c, id, partner, stored.revision);
   feed::AppendChange(c, partner.name(), feed::v1::CHANGE_KIND_UPDATED, &partner, call, "");
+  RecordAudit(c, call, id, before, partner, "");
   *response = partner;
 }
 
@@ -107,6 +110,7 @@ grpc::ServerUnaryReactor* PartnersService::CreatePartner(grpc::CallbackServerCon
           InsertPartner(c, id, created);
           feed::AppendChange(c, created.name(), feed::v1::CHANGE_KIND_CREATED, &created, call,
                              req.request_id());
+          RecordAudit(c, call, id, v1::Partner(), created, req.request_id());
           if (!req.request_id().empty()) {
             api::RememberResponse(c, call.method, req.request_id(), fingerprint,
                                   created.SerializeAsString(), api::TimeToMicros(call.now));
@@ -206,7 +210,7 @@ grpc::ServerUnaryReactor* PartnersService::UpdatePartner(grpc::CallbackServerCon
           if (!violations.empty()) return violations.ToStatus();
           StampRoles(&before, &stored->partner,
                      api::MicrosToTimestamp(api::TimeToMicros(call.now)));
-          SaveChange(c, call, *id, *stored, resp);
+          SaveChange(c, call, *id, before, *stored, resp);
           return absl::OkStatus();
         });
       });
@@ -226,6 +230,7 @@ grpc::ServerUnaryReactor* PartnersService::DeletePartner(grpc::CallbackServerCon
           if (!stored.ok()) return stored.status();
           partners::DeletePartner(c, *id);
           feed::AppendChange(c, req.name(), feed::v1::CHANGE_KIND_DELETED, nullptr, call, "");
+          RecordAudit(c, call, *id, stored->partner, v1::Partner(), "");
           return absl::OkStatus();
         });
       });
@@ -263,7 +268,7 @@ grpc::ServerUnaryReactor* PartnersService::AddPartnerRole(grpc::CallbackServerCo
           *stored->partner.add_roles() = role;
           StampRoles(&before, &stored->partner,
                      api::MicrosToTimestamp(api::TimeToMicros(call.now)));
-          SaveChange(c, call, *id, *stored, resp);
+          SaveChange(c, call, *id, before, *stored, resp);
           return absl::OkStatus();
         });
       });
@@ -287,6 +292,7 @@ grpc::ServerUnaryReactor* PartnersService::RemovePartnerRole(
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
           absl::StatusOr<StoredPartner> stored = LoadForWrite(c, *id, req.name(), req.etag());
           if (!stored.ok()) return stored.status();
+          const v1::Partner before = stored->partner;
           auto* roles = stored->partner.mutable_roles();
           auto it = std::find_if(roles->begin(), roles->end(), [&](const v1::Role& role) {
             return role.type() == req.role_type();
@@ -296,9 +302,41 @@ grpc::ServerUnaryReactor* PartnersService::RemovePartnerRole(
                 req.name(), " does not have the role ", v1::RoleType_Name(req.role_type())));
           }
           roles->erase(it);
-          SaveChange(c, call, *id, *stored, resp);
+          SaveChange(c, call, *id, before, *stored, resp);
           return absl::OkStatus();
         });
+      });
+}
+
+grpc::ServerUnaryReactor* PartnersService::ListAuditEvents(
+    grpc::CallbackServerContext* context, const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  return server::RunUnary(
+      runtime_, context, "ListAuditEvents", request, response,
+      [this](const CallContext&, const v1::ListAuditEventsRequest& req,
+             v1::ListAuditEventsResponse* resp) -> absl::Status {
+        absl::StatusOr<std::string> id = api::ParseResourceName(req.parent(), kCollection, "parent");
+        if (!id.ok()) return id.status();
+        absl::StatusOr<int> page_size =
+            api::EffectivePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize);
+        if (!page_size.ok()) return page_size.status();
+        absl::StatusOr<std::vector<db::SqlValue>> after =
+            api::DecodePageToken(req.page_token(), req.parent(), AuditOrder());
+        if (!after.ok()) return after.status();
+        AuditPage page;
+        absl::Status status = runtime_.db().Read([&](db::Connection& c) -> absl::Status {
+          page = ListAudit(c, *id, *after, *page_size);
+          if (page.events.empty() && after->empty() && !PartnerKnown(c, *id)) {
+            return NotFound(req.parent());
+          }
+          return absl::OkStatus();
+        });
+        if (!status.ok()) return status;
+        for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
+        if (page.next_after) {
+          resp->set_next_page_token(api::EncodePageToken(req.parent(), *page.next_after));
+        }
+        return absl::OkStatus();
       });
 }
 

@@ -34,6 +34,9 @@ class PartnersService final : public v1::PartnerService::CallbackService {
   grpc::ServerUnaryReactor* RemovePartnerRole(grpc::CallbackServerContext* context,
                                               const v1::RemovePartnerRoleRequest* request,
                                               v1::Partner* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* context,
+                                            const v1::ListAuditEventsRequest* request,
+                                            v1::ListAuditEventsResponse* response) override;
 
  private:
   server::Runtime& runtime_;

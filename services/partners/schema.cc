@@ -45,12 +45,31 @@ CREATE INDEX partner_addresses_by_country ON partner_addresses (country_code, pa
 CREATE INDEX partner_addresses_by_city ON partner_addresses (city, partner_id);
 )sql";
 
+// The audit trail outlives the partner (no foreign key): who changed what
+// stays answerable after a delete. The key hashes personal values in it.
+constexpr char kAuditV2[] = R"sql(
+CREATE TABLE audit_key (
+  key BLOB NOT NULL
+);
+INSERT INTO audit_key (key) VALUES (randomblob(32));
+
+CREATE TABLE partner_audit_events (
+  id TEXT NOT NULL PRIMARY KEY,
+  partner_id TEXT NOT NULL,
+  event_time INTEGER NOT NULL,
+  event BLOB NOT NULL
+);
+CREATE INDEX partner_audit_events_by_partner
+  ON partner_audit_events (partner_id, event_time DESC, id DESC);
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
   return {
       {1, "runtime tables and partners",
        absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, kPartnersV1)},
+      {2, "audit trail", kAuditV2},
   };
 }
 
