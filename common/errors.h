@@ -25,11 +25,18 @@ struct FieldViolation {
   std::string description;
 };
 
+// The field violations carried by a status (empty if none).
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+
 // Collects the violations of one request.
 class Violations {
  public:
   void Add(std::string field, std::string description) {
     list_.push_back({std::move(field), std::move(description)});
+  }
+  // Adds the field violations a status carries (e.g. from a parser).
+  void AddAll(const absl::Status& status) {
+    for (FieldViolation& v : FieldViolationsOf(status)) list_.push_back(std::move(v));
   }
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
@@ -53,9 +60,6 @@ absl::Status StaleEtag(absl::string_view resource_name);
 // FAILED_PRECONDITION with a PreconditionFailure detail.
 absl::Status FailedPrecondition(absl::string_view type, absl::string_view subject,
                                 absl::string_view description);
-
-// The field violations carried by a status (empty if none); for tests and logs.
-std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
 // Converts to a gRPC status whose binary details hold a google.rpc.Status with
 // every detail attached to `status` (the "grpc-status-details-bin" trailer).

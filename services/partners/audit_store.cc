@@ -32,7 +32,8 @@ std::string AuditKey(db::Connection& c) {
 }  // namespace
 
 void RecordAudit(db::Connection& c, const server::CallContext& call, const std::string& partner_id,
-                 const v1::Partner& before, const v1::Partner& after,
+                 const google::protobuf::Message& before,
+                 const google::protobuf::Message& after,
                  absl::string_view request_id) {
   audit::DiffOptions options;
   options.ignored = {"name", "display_name", "create_time", "update_time", "etag"};

@@ -16,10 +16,12 @@
 
 namespace crm::partners {
 
-// Records a write that turned `before` into `after` (an empty partner for a
-// create's before or a delete's after).
+// Records in the trail of partner `partner_id` a write that turned `before`
+// into `after` (the partner itself, or a relationship of it; an empty
+// message for a create's before or a delete's after).
 void RecordAudit(db::Connection& c, const server::CallContext& call, const std::string& partner_id,
-                 const v1::Partner& before, const v1::Partner& after,
+                 const google::protobuf::Message& before,
+                 const google::protobuf::Message& after,
                  absl::string_view request_id);
 
 struct AuditPage {

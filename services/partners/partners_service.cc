@@ -228,6 +228,7 @@ grpc::ServerUnaryReactor* PartnersService::DeletePartner(grpc::CallbackServerCon
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
           absl::StatusOr<StoredPartner> stored = LoadForWrite(c, *id, req.name(), req.etag());
           if (!stored.ok()) return stored.status();
+          DeleteRelationshipsOf(c, call, *id);
           partners::DeletePartner(c, *id);
           feed::AppendChange(c, req.name(), feed::v1::CHANGE_KIND_DELETED, nullptr, call, "");
           RecordAudit(c, call, *id, stored->partner, v1::Partner(), "");

@@ -9,6 +9,11 @@
 
 namespace crm::partners {
 
+// Deletes the relationships of a partner that is being deleted, recording
+// each on the feed and in the audit trails; call in the delete's write.
+void DeleteRelationshipsOf(db::Connection& c, const server::CallContext& call,
+                           const std::string& partner_id);
+
 class PartnersService final : public v1::PartnerService::CallbackService {
  public:
   explicit PartnersService(server::Runtime& runtime) : runtime_(runtime) {}
@@ -37,6 +42,26 @@ class PartnersService final : public v1::PartnerService::CallbackService {
   grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* context,
                                             const v1::ListAuditEventsRequest* request,
                                             v1::ListAuditEventsResponse* response) override;
+
+  // Relationships and hierarchies (relationships_service.cc).
+  grpc::ServerUnaryReactor* CreateRelationship(grpc::CallbackServerContext* context,
+                                               const v1::CreateRelationshipRequest* request,
+                                               v1::Relationship* response) override;
+  grpc::ServerUnaryReactor* GetRelationship(grpc::CallbackServerContext* context,
+                                            const v1::GetRelationshipRequest* request,
+                                            v1::Relationship* response) override;
+  grpc::ServerUnaryReactor* ListRelationships(grpc::CallbackServerContext* context,
+                                              const v1::ListRelationshipsRequest* request,
+                                              v1::ListRelationshipsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateRelationship(grpc::CallbackServerContext* context,
+                                               const v1::UpdateRelationshipRequest* request,
+                                               v1::Relationship* response) override;
+  grpc::ServerUnaryReactor* DeleteRelationship(grpc::CallbackServerContext* context,
+                                               const v1::DeleteRelationshipRequest* request,
+                                               google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* GetPartnerHierarchy(
+      grpc::CallbackServerContext* context, const v1::GetPartnerHierarchyRequest* request,
+      v1::GetPartnerHierarchyResponse* response) override;
 
  private:
   server::Runtime& runtime_;

@@ -63,6 +63,26 @@ CREATE INDEX partner_audit_events_by_partner
   ON partner_audit_events (partner_id, event_time DESC, id DESC);
 )sql";
 
+// Days are stored as yyyymmdd numbers, open ends as 0 and 99991231, so
+// "valid on" is a plain range check.
+constexpr char kRelationshipsV3[] = R"sql(
+CREATE TABLE relationships (
+  id TEXT NOT NULL PRIMARY KEY,
+  type INTEGER NOT NULL,
+  partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  related_partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX relationships_by_partner ON relationships (partner_id, type, valid_from);
+CREATE INDEX relationships_by_related ON relationships (related_partner_id, type, valid_from);
+CREATE INDEX relationships_by_create_time ON relationships (create_time, id);
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
@@ -70,6 +90,7 @@ std::vector<db::Migration> Migrations() {
       {1, "runtime tables and partners",
        absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, kPartnersV1)},
       {2, "audit trail", kAuditV2},
+      {3, "relationships", kRelationshipsV3},
   };
 }
 
