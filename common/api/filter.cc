@@ -1,5 +1,7 @@
 #include "common/api/filter.h"
 
+#include <cmath>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -229,6 +231,21 @@ class Parser {
         int64_t number;
         if (!absl::SimpleAtoi(literal.text, &number)) return expected("an integer");
         return SqlValue(number);
+      }
+      case FieldType::kNumber: {
+        double number;
+        if (!absl::SimpleAtod(literal.text, &number) || !std::isfinite(number)) {
+          return expected("a number");
+        }
+        return SqlValue(number);
+      }
+      case FieldType::kDate: {
+        absl::CivilDay day;
+        if (literal.text.size() != 10 || !absl::ParseCivilTime(literal.text, &day) ||
+            absl::FormatCivilTime(day) != literal.text) {
+          return expected("a date such as \"2026-01-31\"");
+        }
+        return SqlValue(literal.text);
       }
       case FieldType::kBool:
         if (literal.text == "true") return SqlValue(int64_t{1});

@@ -18,6 +18,9 @@
 //               match (SQL LIKE, so ASCII case-insensitive; plain '=' is
 //               exact), '!=' with it a NOT LIKE; ordering compares bytes.
 //   kInt        an integer, optionally negative.
+//   kNumber     a finite decimal number ("12", "-0.5", "1e3"), bound as double.
+//   kDate       a calendar date "YYYY-MM-DD", bound as that text (the column
+//               holds the same form, so ordering is by date).
 //   kBool       true or false, bound as 1 or 0; only = != and :.
 //   kEnum       an identifier of enum_values, or its suffix after the common
 //               prefix ("PERSON" for "PARTNER_CATEGORY_PERSON"), bound as its
@@ -43,7 +46,7 @@
 
 namespace crm::api {
 
-enum class FieldType { kString, kInt, kTimestamp, kEnum, kBool };
+enum class FieldType { kString, kInt, kNumber, kDate, kTimestamp, kEnum, kBool };
 
 // A field a filter may name.
 struct FilterField {

@@ -62,4 +62,24 @@ void RememberResponse(db::Connection& connection, absl::string_view method,
   insert.exec();
 }
 
+absl::Status RunOnce(db::Connection& connection, absl::string_view method,
+                     absl::string_view request_id, absl::string_view fingerprint,
+                     int64_t now_micros, google::protobuf::Message* response,
+                     absl::FunctionRef<absl::Status()> write) {
+  if (request_id.empty()) return write();
+  absl::StatusOr<std::optional<std::string>> earlier =
+      FindEarlierResponse(connection, method, request_id, fingerprint, "request_id");
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) {
+    response->ParseFromString(**earlier);
+    return absl::OkStatus();
+  }
+  absl::Status status = write();
+  if (status.ok()) {
+    RememberResponse(connection, method, request_id, fingerprint, response->SerializeAsString(),
+                     now_micros);
+  }
+  return status;
+}
+
 }  // namespace crm::api

@@ -10,6 +10,7 @@
 
 #include <google/protobuf/message.h>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
 #include "common/db/database.h"
@@ -33,6 +34,15 @@ absl::StatusOr<std::optional<std::string>> FindEarlierResponse(
 void RememberResponse(db::Connection& connection, absl::string_view method,
                       absl::string_view request_id, absl::string_view fingerprint,
                       const std::string& response, int64_t now_micros);
+
+// The usual shape of an idempotent write, inside the write's transaction:
+// a retry of the same request (same `request_id` and `fingerprint`) gets the
+// stored response; otherwise `write` runs, fills `response`, and the response
+// is remembered if it succeeded. An empty `request_id` just runs `write`.
+absl::Status RunOnce(db::Connection& connection, absl::string_view method,
+                     absl::string_view request_id, absl::string_view fingerprint,
+                     int64_t now_micros, google::protobuf::Message* response,
+                     absl::FunctionRef<absl::Status()> write);
 
 }  // namespace crm::api
 

@@ -90,6 +90,17 @@ google::protobuf::Timestamp MicrosToTimestamp(int64_t micros) {
   return ts;
 }
 
+int64_t TimestampToMicros(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
+}
+
+bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
+  constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
+  constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+  return timestamp.seconds() >= kMinSeconds && timestamp.seconds() <= kMaxSeconds &&
+         timestamp.nanos() >= 0 && timestamp.nanos() <= 999999999;
+}
+
 uint64_t StableHash64(absl::string_view data) {
   uint64_t hash = 14695981039346656037ull;
   for (unsigned char c : data) {

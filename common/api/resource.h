@@ -38,6 +38,11 @@ absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view f
 // Times are stored as microseconds since the Unix epoch.
 int64_t TimeToMicros(absl::Time time);
 google::protobuf::Timestamp MicrosToTimestamp(int64_t micros);
+// Truncates to whole microseconds; expects IsValidTimestamp.
+int64_t TimestampToMicros(const google::protobuf::Timestamp& timestamp);
+// Within 0001-01-01 and 9999-12-31 (the range of google.protobuf.Timestamp),
+// nanos 0 to 999,999,999.
+bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // A stable 64-bit FNV-1a hash: the same in every process and release, for
 // fingerprints that are stored or sent to clients.

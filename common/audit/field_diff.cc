@@ -3,6 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <map>
+#include <set>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
@@ -32,7 +35,9 @@ class Differ {
       if (path.empty() && options_.ignored.count(field->name())) continue;
       const std::string field_path = Join(path, field->name());
       const std::string field_plain = Join(plain, field->name());
-      if (field->is_repeated()) {
+      if (field->is_map()) {
+        CompareMaps(before, after, field, field_path, field_plain);
+      } else if (field->is_repeated()) {
         CompareLists(before, after, field, field_path, field_plain);
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         const bool had = reflection->HasField(before, field);
@@ -84,6 +89,52 @@ class Differ {
         Add(element, plain, ElementText(before, field, i), "");
       } else {
         Add(element, plain, "", ElementText(after, field, i));
+      }
+    }
+  }
+
+  // Map entries are compared by key ("custom_fields.tier"), since their
+  // order on the wire means nothing.
+  void CompareMaps(const Message& before, const Message& after, const FieldDescriptor* field,
+                   const std::string& path, const std::string& plain) {
+    const FieldDescriptor* key_field = field->message_type()->map_key();
+    const FieldDescriptor* value_field = field->message_type()->map_value();
+    auto entries = [&](const Message& message) {
+      std::map<std::string, const Message*> by_key;
+      const Reflection* reflection = message.GetReflection();
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        const Message& entry = reflection->GetRepeatedMessage(message, field, i);
+        std::string key = key_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING
+                              ? entry.GetReflection()->GetString(entry, key_field)
+                              : Text(entry, key_field, -1);
+        by_key[std::move(key)] = &entry;
+      }
+      return by_key;
+    };
+    const auto old_entries = entries(before);
+    const auto new_entries = entries(after);
+    std::set<std::string> keys;
+    for (const auto& [key, entry] : old_entries) keys.insert(key);
+    for (const auto& [key, entry] : new_entries) keys.insert(key);
+    for (const std::string& key : keys) {
+      const std::string element = Join(path, key);
+      auto old_entry = old_entries.find(key);
+      auto new_entry = new_entries.find(key);
+      auto value_text = [&](const Message& entry) {
+        return value_field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+                   ? entry.GetReflection()->GetMessage(entry, value_field).ShortDebugString()
+                   : Text(entry, value_field, -1);
+      };
+      if (old_entry == old_entries.end()) {
+        Add(element, plain, "", value_text(*new_entry->second));
+      } else if (new_entry == new_entries.end()) {
+        Add(element, plain, value_text(*old_entry->second), "");
+      } else if (value_field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const Reflection* reflection = old_entry->second->GetReflection();
+        Compare(reflection->GetMessage(*old_entry->second, value_field),
+                reflection->GetMessage(*new_entry->second, value_field), element, plain);
+      } else if (value_text(*old_entry->second) != value_text(*new_entry->second)) {
+        Add(element, plain, value_text(*old_entry->second), value_text(*new_entry->second));
       }
     }
   }

@@ -76,6 +76,13 @@ int Connection::Run(const std::string& sql, const std::vector<SqlValue>& params)
   return changed;
 }
 
+int64_t Connection::QueryInt64(const std::string& sql, const std::vector<SqlValue>& params) {
+  SQLite::Statement& statement = Prepare(sql, params);
+  const int64_t value = statement.executeStep() ? statement.getColumn(0).getInt64() : 0;
+  statement.reset();
+  return value;
+}
+
 void Bind(SQLite::Statement& statement, const std::vector<SqlValue>& params) {
   int index = 1;
   for (const SqlValue& value : params) {
@@ -124,6 +131,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
       w.Execute("BEGIN IMMEDIATE");
       try {
         w.Execute(m.sql);
+        if (m.backfill) m.backfill(w);
         w.Execute(absl::StrCat("PRAGMA user_version = ", m.version));
         w.Execute("COMMIT");
       } catch (const std::exception& e) {

@@ -40,12 +40,17 @@ class Registry;
 
 namespace crm::db {
 
+class Connection;
+
 // One schema step. Versions start at 1 and increase by one; the database's
 // PRAGMA user_version records the last one applied.
 struct Migration {
   int version;
   std::string description;
   std::string sql;
+  // Optional: fills what SQL alone cannot (e.g. an index built from stored
+  // protos); runs after `sql`, in the same transaction.
+  std::function<void(Connection&)> backfill = nullptr;
 };
 
 struct DatabaseOptions {
@@ -71,6 +76,9 @@ class Connection {
   void Execute(const std::string& sql);
   // Runs a cached statement that returns no rows; returns the changed rows.
   int Run(const std::string& sql, const std::vector<SqlValue>& params);
+  // The integer in the first column of the first row; 0 when there is no
+  // row. For counts and EXISTS queries.
+  int64_t QueryInt64(const std::string& sql, const std::vector<SqlValue>& params);
   int64_t LastInsertRowId() const { return db_.getLastInsertRowid(); }
   // Resets every statement of the connection that is still part-way.
   void ResetStatements();

@@ -122,3 +122,32 @@ TEST_CASE("field diff: switching the category data shows both sides", "[audit]")
   CHECK(changes[1].field() == "group.group_name");
   CHECK(changes[1].new_value() == "\"Club\"");
 }
+
+TEST_CASE("field diff: map entries are compared by key, whatever their order", "[audit]") {
+  pv1::Partner before = Organization();
+  (*before.mutable_custom_fields())["tier"].set_string_value("gold");
+  (*before.mutable_custom_fields())["employees"].set_number_value(40);
+  (*before.mutable_custom_fields())["audited"].set_bool_value(true);
+  // Same entries, built in another order: no change.
+  pv1::Partner same = Organization();
+  (*same.mutable_custom_fields())["audited"].set_bool_value(true);
+  (*same.mutable_custom_fields())["employees"].set_number_value(40);
+  (*same.mutable_custom_fields())["tier"].set_string_value("gold");
+  CHECK(DiffMessages(before, same, Options()).empty());
+
+  pv1::Partner after = same;
+  (*after.mutable_custom_fields())["tier"].set_string_value("silver");
+  after.mutable_custom_fields()->erase("audited");
+  (*after.mutable_custom_fields())["region"].set_string_value("north");
+  const auto changes = DiffMessages(before, after, Options());
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0].field() == "custom_fields.audited");
+  CHECK(changes[0].old_value() == "bool_value: true");
+  CHECK(changes[0].new_value().empty());
+  CHECK(changes[1].field() == "custom_fields.region");
+  CHECK(changes[1].old_value().empty());
+  CHECK(changes[1].new_value() == "string_value: \"north\"");
+  CHECK(changes[2].field() == "custom_fields.tier.string_value");
+  CHECK(changes[2].old_value() == "\"gold\"");
+  CHECK(changes[2].new_value() == "\"silver\"");
+}

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/match.h"
+
 #include "common/errors.h"
 
 namespace Catch {
@@ -51,6 +53,8 @@ const std::vector<FilterField>& Fields() {
        {{"ROLE_TYPE_CUSTOMER", 1}, {"ROLE_TYPE_SUPPLIER", 2}}},
       {"any_name", FieldType::kString, "(p.display_name = ? OR p.country_code = ?)", {}},
       {"lonely", FieldType::kEnum, "p.lonely", {{"LONELY_ONLY", 7}}},
+      {"custom_fields.revenue", FieldType::kNumber, "p.revenue", {}},
+      {"custom_fields.since", FieldType::kDate, "p.since", {}},
   };
   return *fields;
 }
@@ -101,6 +105,22 @@ TEST_CASE("every comparison operator") {
     CHECK(compiled.sql == c.sql);
     CHECK(compiled.params == Params{int64_t{30}});
   }
+}
+
+TEST_CASE("number and date fields, with dotted names") {
+  SqlFragment number = Compile("custom_fields.revenue >= 1.5e3");
+  CHECK(number.sql == "(p.revenue >= ?)");
+  CHECK(number.params == Params{1500.0});
+  CHECK(Compile("custom_fields.revenue < -0.25").params == Params{-0.25});
+  SqlFragment date = Compile("custom_fields.since < \"2026-02-28\"");
+  CHECK(date.sql == "(p.since < ?)");
+  CHECK(date.params == Params{std::string("2026-02-28")});
+
+  CHECK(absl::StrContains(ErrorOf("custom_fields.revenue = abc"), "expects a number"));
+  CHECK(absl::StrContains(ErrorOf("custom_fields.revenue = inf"), "expects a number"));
+  CHECK(absl::StrContains(ErrorOf("custom_fields.since = \"2026-02-30\""), "expects a date"));
+  CHECK(absl::StrContains(ErrorOf("custom_fields.since = \"2026-2-3\""), "expects a date"));
+  CHECK(absl::StrContains(ErrorOf("custom_fields.nope = 1"), "custom_fields.nope"));
 }
 
 TEST_CASE("NOT binds tightest, then OR, then AND (AIP-160)") {
@@ -276,7 +296,7 @@ TEST_CASE("values never reach the SQL text") {
 TEST_CASE("syntax errors name the problem and its position") {
   CHECK(ErrorOf(R"(colour = "red")") ==
         R"(unknown field "colour"; allowed: display_name, country_code, age, active, category, )"
-        "create_time, role, any_name, lonely");
+        "create_time, role, any_name, lonely, custom_fields.revenue, custom_fields.since");
   CHECK_THAT(
       ErrorOf("age = 1 and age = 2"),
       Catch::StartsWith(R"(unknown field "and" (the keywords AND, OR and NOT are upper-case))"));

@@ -29,6 +29,18 @@ std::string AuditKey(db::Connection& c) {
   return key;
 }
 
+// The resource name of a written message: `after`'s, or `before`'s for a
+// delete.
+std::string ResourceName(const google::protobuf::Message& before,
+                         const google::protobuf::Message& after) {
+  const google::protobuf::FieldDescriptor* name = after.GetDescriptor()->FindFieldByName("name");
+  if (name == nullptr || name->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return "";
+  }
+  const std::string written = after.GetReflection()->GetString(after, name);
+  return written.empty() ? before.GetReflection()->GetString(before, name) : written;
+}
+
 }  // namespace
 
 void RecordAudit(db::Connection& c, const server::CallContext& call, const std::string& partner_id,
@@ -45,6 +57,7 @@ void RecordAudit(db::Connection& c, const server::CallContext& call, const std::
   *event.mutable_event_time() = api::MicrosToTimestamp(now);
   event.set_principal(call.caller.principal);
   event.set_method(call.method);
+  event.set_resource(ResourceName(before, after));
   event.set_request_id(request_id.empty() ? call.trace_id : std::string(request_id));
   for (auto& change : audit::DiffMessages(before, after, options)) {
     *event.add_changes() = std::move(change);

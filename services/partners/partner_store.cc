@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource.h"
+#include "services/partners/custom_field_store.h"
+#include "services/partners/search_index.h"
 
 namespace crm::partners {
 namespace {
@@ -35,10 +37,6 @@ v1::Partner PartnerFromRow(SQLite::Statement& row, int64_t* revision) {
   return partner;
 }
 
-int64_t Micros(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000000 + ts.nanos() / 1000;
-}
-
 // The blob holds what the row's columns do not.
 std::string StoredBlob(const v1::Partner& partner) {
   v1::Partner copy = partner;
@@ -58,6 +56,8 @@ void WriteSideTables(db::Connection& c, const std::string& id, const v1::Partner
           {id, int64_t{role.type()},
            int64_t{role.has_customer() ? role.customer().customer_class() : 0}});
   }
+  WriteCustomValueIndex(c, id, partner);
+  IndexPartner(c, id, partner);
   int64_t position = 0;
   for (const v1::Address& address : partner.addresses()) {
     c.Run("INSERT INTO partner_addresses (partner_id, position, country_code, city) "
@@ -95,6 +95,14 @@ const std::vector<api::FilterField>& PartnerFilterFields() {
   return *fields;
 }
 
+std::vector<api::FilterField> PartnerFilterFields(db::Connection& c) {
+  std::vector<api::FilterField> fields = PartnerFilterFields();
+  for (api::FilterField& field : CustomFilterFields(LoadDefinitions(c))) {
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
 const std::vector<api::OrderField>& PartnerOrderFields() {
   static const auto* fields = new std::vector<api::OrderField>{
       {"display_name", "p.display_name", false},
@@ -125,8 +133,8 @@ void InsertPartner(db::Connection& c, const std::string& id, const v1::Partner& 
   insert.bind(2, static_cast<int>(partner.category()));
   insert.bind(3, partner.display_name());
   insert.bind(4, IndustryCode(partner));
-  insert.bind(5, static_cast<int64_t>(Micros(partner.create_time())));
-  insert.bind(6, static_cast<int64_t>(Micros(partner.update_time())));
+  insert.bind(5, static_cast<int64_t>(api::TimestampToMicros(partner.create_time())));
+  insert.bind(6, static_cast<int64_t>(api::TimestampToMicros(partner.update_time())));
   insert.bind(7, blob.data(), static_cast<int>(blob.size()));
   insert.exec();
   insert.reset();
@@ -143,7 +151,7 @@ void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner&
   update.bind(2, partner.display_name());
   update.bind(3, IndustryCode(partner));
   update.bind(4, static_cast<int64_t>(revision));
-  update.bind(5, static_cast<int64_t>(Micros(partner.update_time())));
+  update.bind(5, static_cast<int64_t>(api::TimestampToMicros(partner.update_time())));
   update.bind(6, blob.data(), static_cast<int>(blob.size()));
   update.exec();
   update.reset();
@@ -151,7 +159,9 @@ void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner&
 }
 
 void DeletePartner(db::Connection& c, const std::string& id) {
-  // The side tables go with it (ON DELETE CASCADE).
+  // The side tables go with it (ON DELETE CASCADE); the FTS table cannot
+  // have a foreign key.
+  UnindexPartner(c, id);
   c.Run("DELETE FROM partners WHERE id = ?1", {id});
 }
 
@@ -191,6 +201,29 @@ ListPage ListPartners(db::Connection& c, const ListQuery& query) {
   }
   select.reset();
   return page;
+}
+
+std::vector<SearchHit> SearchPartners(db::Connection& c, const std::string& match,
+                                      const db::SqlFragment& where, int offset, int limit) {
+  std::vector<db::SqlValue> params = {match};
+  params.insert(params.end(), where.params.begin(), where.params.end());
+  params.emplace_back(static_cast<int64_t>(limit) + 1);
+  params.emplace_back(static_cast<int64_t>(offset));
+  SQLite::Statement& select = c.Prepare(
+      absl::StrCat("SELECT ", kSelectColumns, ", ", kSearchRankSql,
+                   " AS rank FROM partner_search JOIN partner_search_keys k ON "
+                   "k.row = partner_search.rowid JOIN partners p ON p.id = k.partner_id "
+                   "WHERE partner_search MATCH ? AND ",
+                   where.sql, " ORDER BY rank, p.id LIMIT ? OFFSET ?"),
+      params);
+  std::vector<SearchHit> hits;
+  while (select.executeStep()) {
+    int64_t revision;
+    SearchHit hit{PartnerFromRow(select, &revision), -select.getColumn(6).getDouble()};
+    hits.push_back(std::move(hit));
+  }
+  select.reset();
+  return hits;
 }
 
 }  // namespace crm::partners

@@ -36,6 +36,9 @@ struct ListPage {
 
 // Filter fields and order fields clients may use on ListPartners.
 const std::vector<api::FilterField>& PartnerFilterFields();
+// The built-in filter fields and "custom_fields.<key>" for each custom field
+// defined now.
+std::vector<api::FilterField> PartnerFilterFields(db::Connection& c);
 const std::vector<api::OrderField>& PartnerOrderFields();
 api::OrderKey PartnerTiebreaker();
 
@@ -51,6 +54,17 @@ void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner&
 void DeletePartner(db::Connection& c, const std::string& id);
 
 ListPage ListPartners(db::Connection& c, const ListQuery& query);
+
+struct SearchHit {
+  v1::Partner partner;
+  double relevance;  // higher is better
+};
+
+// Partners matching the FTS5 `match` and the compiled filter `where`, best
+// first, skipping `offset`; at most `limit` + 1 (the extra one tells that
+// there are more).
+std::vector<SearchHit> SearchPartners(db::Connection& c, const std::string& match,
+                                      const db::SqlFragment& where, int offset, int limit);
 
 }  // namespace crm::partners
 

@@ -8,7 +8,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/validation/field_checks.h"
 #include "common/validation/formats.h"
+#include "services/partners/custom_fields.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -35,69 +37,13 @@ constexpr int kMaxStreetLines = 3;
 constexpr int kMaxChannelPartnerEntries = 50;
 constexpr int kEarliestBirthYear = 1850;
 
-// ---------------------------------------------------------------------------
-// Field paths.
-
-std::string Child(std::string_view parent, std::string_view field) {
-  std::string path(parent);
-  if (!path.empty()) path += '.';
-  path += field;
-  return path;
-}
-
-std::string Element(std::string_view list, int index) {
-  return absl::StrCat(absl::string_view(list.data(), list.size()), "[", index, "]");
-}
-
-// ---------------------------------------------------------------------------
-// Checks shared by many fields. Each adds its violation and returns whether
-// the value passed, so that format checks run only on sound text.
-
-bool CheckText(absl::string_view text, size_t max_chars, const std::string& field,
-               Violations* out) {
-  const validation::TextCheck check = validation::CheckText(text);
-  switch (check.problem) {
-    case validation::TextProblem::kNone:
-      break;
-    case validation::TextProblem::kInvalidUtf8:
-      out->Add(field, "must be valid UTF-8");
-      return false;
-    case validation::TextProblem::kControlCharacters:
-      out->Add(field, "contains control characters");
-      return false;
-  }
-  if (check.length > max_chars) {
-    out->Add(field, absl::StrCat("must be at most ", max_chars, " characters"));
-    return false;
-  }
-  return true;
-}
-
-bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::string& field,
-                       Violations* out) {
-  if (text.empty()) {
-    out->Add(field, "is required");
-    return false;
-  }
-  return CheckText(text, max_chars, field, out);
-}
-
-// proto3 keeps enum numbers it does not know; `is_valid` is the generated
-// <Enum>_IsValid.
-bool CheckEnum(int value, bool (*is_valid)(int), const std::string& field, Violations* out) {
-  if (is_valid(value)) return true;
-  out->Add(field, absl::StrCat("unknown value ", value));
-  return false;
-}
-
-void CheckRequiredEnum(int value, bool (*is_valid)(int), const std::string& field,
-                       Violations* out) {
-  if (CheckEnum(value, is_valid, field, out) && value == 0) out->Add(field, "is required");
-}
-
-void CheckMaxEntries(int size, int max_entries, const std::string& field, Violations* out) {
-  if (size > max_entries) out->Add(field, absl::StrCat("must have at most ", max_entries, " entries"));
-}
+using validation::CheckEnum;
+using validation::CheckMaxEntries;
+using validation::CheckRequiredEnum;
+using validation::CheckRequiredText;
+using validation::CheckText;
+using validation::Child;
+using validation::Element;
 
 // A violation on every default after the first.
 template <typename Item>
@@ -370,6 +316,9 @@ void TrimAllStrings(Message* message) {
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(*message, &fields);
   for (const FieldDescriptor* field : fields) {
+    // Map keys must not be edited through reflection; custom field values
+    // are trimmed by NormalizeCustomValues.
+    if (field->is_map()) continue;
     if (field->type() == FieldDescriptor::TYPE_STRING) {
       if (field->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
@@ -409,6 +358,7 @@ void LowerCaseEmailDomain(std::string* address) {
 
 void NormalizePartner(v1::Partner* partner, bool clear_output_only) {
   TrimAllStrings(partner);
+  NormalizeCustomValues(partner);
   for (v1::Address& address : *partner->mutable_addresses()) {
     absl::AsciiStrToUpper(address.mutable_country_code());
   }

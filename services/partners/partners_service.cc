@@ -11,6 +11,8 @@
 #include "common/api/resource.h"
 #include "common/feed/change_feed.h"
 #include "services/partners/audit_store.h"
+#include "services/partners/custom_field_store.h"
+#include "services/partners/custom_fields.h"
 #include "services/partners/partner_store.h"
 #include "services/partners/partner_validation.h"
 
@@ -88,35 +90,43 @@ grpc::ServerUnaryReactor* PartnersService::CreatePartner(grpc::CallbackServerCon
         if (!violations.empty()) return violations.ToStatus();
 
         const std::string fingerprint = api::RequestFingerprint(req);
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          if (!req.request_id().empty()) {
-            absl::StatusOr<std::optional<std::string>> earlier = api::FindEarlierResponse(
-                c, call.method, req.request_id(), fingerprint, "request_id");
-            if (!earlier.ok()) return earlier.status();
-            if (earlier->has_value()) {
-              resp->ParseFromString(**earlier);
-              return absl::OkStatus();
+        if (!req.skip_duplicate_check()) {
+          // On a snapshot, off the single writer: two racing creates of the
+          // same newcomer can both pass, which a merge later repairs.
+          absl::Status duplicate = runtime_.db().Read([&](db::Connection& c) -> absl::Status {
+            if (!req.request_id().empty()) {
+              auto earlier = api::FindEarlierResponse(c, call.method, req.request_id(),
+                                                      fingerprint, "request_id");
+              if (!earlier.ok() || earlier->has_value()) return absl::OkStatus();  // a retry
             }
-          }
-          const std::string id = api::NewId();
-          const google::protobuf::Timestamp now = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          v1::Partner created = partner;
-          created.set_name(absl::StrCat(kCollection, "/", id));
-          created.set_display_name(DisplayName(created));
-          *created.mutable_create_time() = now;
-          *created.mutable_update_time() = now;
-          created.set_etag(api::EtagForRevision(1));
-          StampRoles(nullptr, &created, now);
-          InsertPartner(c, id, created);
-          feed::AppendChange(c, created.name(), feed::v1::CHANGE_KIND_CREATED, &created, call,
-                             req.request_id());
-          RecordAudit(c, call, id, v1::Partner(), created, req.request_id());
-          if (!req.request_id().empty()) {
-            api::RememberResponse(c, call.method, req.request_id(), fingerprint,
-                                  created.SerializeAsString(), api::TimeToMicros(call.now));
-          }
-          *resp = std::move(created);
-          return absl::OkStatus();
+            v1::Partner draft = partner;
+            draft.set_display_name(DisplayName(draft));
+            return RefuseLikelyDuplicate(c, draft);
+          });
+          if (!duplicate.ok()) return duplicate;
+        }
+        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
+          return api::RunOnce(c, call.method, req.request_id(), fingerprint,
+                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
+            Violations custom_violations;
+            ValidateCustomValues(partner, LoadDefinitions(c), "partner", &custom_violations);
+            if (!custom_violations.empty()) return custom_violations.ToStatus();
+            const std::string id = api::NewId();
+            const google::protobuf::Timestamp now = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+            v1::Partner created = partner;
+            created.set_name(absl::StrCat(kCollection, "/", id));
+            created.set_display_name(DisplayName(created));
+            *created.mutable_create_time() = now;
+            *created.mutable_update_time() = now;
+            created.set_etag(api::EtagForRevision(1));
+            StampRoles(nullptr, &created, now);
+            InsertPartner(c, id, created);
+            feed::AppendChange(c, created.name(), feed::v1::CHANGE_KIND_CREATED, &created, call,
+                               req.request_id());
+            RecordAudit(c, call, id, v1::Partner(), created, req.request_id());
+            *resp = std::move(created);
+            return absl::OkStatus();
+          });
         });
       });
 }
@@ -148,13 +158,11 @@ grpc::ServerUnaryReactor* PartnersService::ListPartners(grpc::CallbackServerCont
         absl::StatusOr<int> page_size =
             api::EffectivePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize);
         if (!page_size.ok()) return page_size.status();
-        absl::StatusOr<db::SqlFragment> where = api::CompileFilter(req.filter(), PartnerFilterFields());
-        if (!where.ok()) return where.status();
         absl::StatusOr<api::OrderBy> order = api::ParseOrderBy(
             req.order_by(), PartnerOrderFields(), "create_time", PartnerTiebreaker());
         if (!order.ok()) return order.status();
         const std::string fingerprint = absl::StrCat(req.filter(), "\n", req.order_by());
-        ListQuery query{*std::move(where), *order, {}, *page_size};
+        ListQuery query{{}, *order, {}, *page_size};
         if (!req.page_token().empty()) {
           absl::StatusOr<std::vector<db::SqlValue>> after =
               api::DecodePageToken(req.page_token(), fingerprint, *order);
@@ -162,7 +170,11 @@ grpc::ServerUnaryReactor* PartnersService::ListPartners(grpc::CallbackServerCont
           query.after = *std::move(after);
         }
         ListPage page;
-        absl::Status status = runtime_.db().Read([&](db::Connection& c) {
+        absl::Status status = runtime_.db().Read([&](db::Connection& c) -> absl::Status {
+          absl::StatusOr<db::SqlFragment> where =
+              api::CompileFilter(req.filter(), PartnerFilterFields(c));
+          if (!where.ok()) return where.status();
+          query.where = *std::move(where);
           page = partners::ListPartners(c, query);
           return absl::OkStatus();
         });
@@ -207,6 +219,7 @@ grpc::ServerUnaryReactor* PartnersService::UpdatePartner(grpc::CallbackServerCon
           NormalizePartner(&stored->partner, /*clear_output_only=*/false);
           Violations violations;
           ValidatePartner(stored->partner, "partner", Today(call), &violations);
+          ValidateCustomValues(stored->partner, LoadDefinitions(c), "partner", &violations);
           if (!violations.empty()) return violations.ToStatus();
           StampRoles(&before, &stored->partner,
                      api::MicrosToTimestamp(api::TimeToMicros(call.now)));

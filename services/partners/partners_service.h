@@ -14,6 +14,15 @@ namespace crm::partners {
 void DeleteRelationshipsOf(db::Connection& c, const server::CallContext& call,
                            const std::string& partner_id);
 
+// Existing partners that may be the same as `draft` (normalised, with its
+// display name), scoring at least `min_score`, best first.
+std::vector<v1::DuplicateCandidate> FindDuplicates(db::Connection& c, const v1::Partner& draft,
+                                                   double min_score, int max_candidates);
+
+// ALREADY_EXISTS naming the existing partner when `draft` is very likely a
+// duplicate of it.
+absl::Status RefuseLikelyDuplicate(db::Connection& c, const v1::Partner& draft);
+
 class PartnersService final : public v1::PartnerService::CallbackService {
  public:
   explicit PartnersService(server::Runtime& runtime) : runtime_(runtime) {}
@@ -27,6 +36,12 @@ class PartnersService final : public v1::PartnerService::CallbackService {
   grpc::ServerUnaryReactor* ListPartners(grpc::CallbackServerContext* context,
                                          const v1::ListPartnersRequest* request,
                                          v1::ListPartnersResponse* response) override;
+  grpc::ServerUnaryReactor* SearchPartners(grpc::CallbackServerContext* context,
+                                           const v1::SearchPartnersRequest* request,
+                                           v1::SearchPartnersResponse* response) override;
+  grpc::ServerUnaryReactor* CheckPartnerDuplicates(
+      grpc::CallbackServerContext* context, const v1::CheckPartnerDuplicatesRequest* request,
+      v1::CheckPartnerDuplicatesResponse* response) override;
   grpc::ServerUnaryReactor* UpdatePartner(grpc::CallbackServerContext* context,
                                           const v1::UpdatePartnerRequest* request,
                                           v1::Partner* response) override;
@@ -63,7 +78,51 @@ class PartnersService final : public v1::PartnerService::CallbackService {
       grpc::CallbackServerContext* context, const v1::GetPartnerHierarchyRequest* request,
       v1::GetPartnerHierarchyResponse* response) override;
 
+  // Consent (consent_service.cc).
+  grpc::ServerUnaryReactor* GrantConsent(grpc::CallbackServerContext* context,
+                                         const v1::GrantConsentRequest* request,
+                                         v1::ConsentRecord* response) override;
+  grpc::ServerUnaryReactor* WithdrawConsent(grpc::CallbackServerContext* context,
+                                            const v1::WithdrawConsentRequest* request,
+                                            v1::ConsentRecord* response) override;
+  grpc::ServerUnaryReactor* ListConsentRecords(grpc::CallbackServerContext* context,
+                                               const v1::ListConsentRecordsRequest* request,
+                                               v1::ListConsentRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* CheckContactPermission(
+      grpc::CallbackServerContext* context, const v1::CheckContactPermissionRequest* request,
+      v1::ContactDecision* response) override;
+  grpc::ServerUnaryReactor* BatchCheckContactPermissions(
+      grpc::CallbackServerContext* context,
+      const v1::BatchCheckContactPermissionsRequest* request,
+      v1::BatchCheckContactPermissionsResponse* response) override;
+
+  // Custom field definitions (custom_fields_service.cc).
+  grpc::ServerUnaryReactor* CreateCustomFieldDefinition(
+      grpc::CallbackServerContext* context,
+      const v1::CreateCustomFieldDefinitionRequest* request,
+      v1::CustomFieldDefinition* response) override;
+  grpc::ServerUnaryReactor* GetCustomFieldDefinition(
+      grpc::CallbackServerContext* context, const v1::GetCustomFieldDefinitionRequest* request,
+      v1::CustomFieldDefinition* response) override;
+  grpc::ServerUnaryReactor* ListCustomFieldDefinitions(
+      grpc::CallbackServerContext* context, const v1::ListCustomFieldDefinitionsRequest* request,
+      v1::ListCustomFieldDefinitionsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateCustomFieldDefinition(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateCustomFieldDefinitionRequest* request,
+      v1::CustomFieldDefinition* response) override;
+  grpc::ServerUnaryReactor* DeleteCustomFieldDefinition(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteCustomFieldDefinitionRequest* request,
+      google::protobuf::Empty* response) override;
+
  private:
+  absl::Status RecordConsent(const server::CallContext& call, const std::string& parent,
+                             const v1::ConsentRecord& sent, v1::ConsentState state,
+                             const std::string& request_id,
+                             const google::protobuf::Message& request,
+                             v1::ConsentRecord* response);
+
   server::Runtime& runtime_;
 };
 

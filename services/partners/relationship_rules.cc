@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/resource.h"
+#include "common/validation/field_checks.h"
 #include "common/validation/formats.h"
 
 namespace crm::partners {
@@ -43,15 +44,6 @@ void CheckSide(std::initializer_list<v1::PartnerCategory> allowed, v1::PartnerCa
   out->Add(field, absl::StrCat("is a ", v1::PartnerCategory_Name(actual), "; ",
                                v1::RelationshipType_Name(type), " needs ",
                                absl::StrJoin(names, " or ")));
-}
-
-void CheckAttributeText(const std::string& text, const std::string& field, Violations* out) {
-  const validation::TextCheck check = validation::CheckText(text);
-  if (check.problem != validation::TextProblem::kNone) {
-    out->Add(field, "must be valid UTF-8 text without control characters");
-  } else if (check.length > kMaxAttributeChars) {
-    out->Add(field, absl::StrCat("must be at most ", kMaxAttributeChars, " characters"));
-  }
 }
 
 void CheckDate(bool is_set, const google::type::Date& date, const std::string& field,
@@ -98,10 +90,10 @@ void ValidateRelationship(const v1::Relationship& relationship, absl::string_vie
     if (relationship.type() != v1::RELATIONSHIP_TYPE_HAS_CONTACT_PERSON) {
       out->Add(path("contact_person"), "is only for RELATIONSHIP_TYPE_HAS_CONTACT_PERSON");
     }
-    CheckAttributeText(relationship.contact_person().department(),
-                       path("contact_person.department"), out);
-    CheckAttributeText(relationship.contact_person().function(), path("contact_person.function"),
-                       out);
+    validation::CheckText(relationship.contact_person().department(), kMaxAttributeChars,
+                          path("contact_person.department"), out);
+    validation::CheckText(relationship.contact_person().function(), kMaxAttributeChars,
+                          path("contact_person.function"), out);
   }
   if (relationship.has_shareholder()) {
     if (relationship.type() != v1::RELATIONSHIP_TYPE_IS_SHAREHOLDER_OF) {

@@ -35,18 +35,6 @@ std::string IdOf(const std::string& partner_name) {
   return partner_name.substr(partner_name.find('/') + 1);
 }
 
-int64_t Micros(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000000 + ts.nanos() / 1000;
-}
-
-bool Exists(db::Connection& c, const std::string& sql, const std::vector<db::SqlValue>& params) {
-  SQLite::Statement& select = c.Prepare(sql, params);
-  select.executeStep();
-  const bool found = select.getColumn(0).getInt() != 0;
-  select.reset();
-  return found;
-}
-
 }  // namespace
 
 std::optional<StoredRelationship> LoadRelationship(db::Connection& c, const std::string& id) {
@@ -71,8 +59,8 @@ void InsertRelationship(db::Connection& c, const std::string& id,
   insert.bind(4, IdOf(relationship.related_partner()));
   insert.bind(5, DayNumber(relationship.valid_from(), relationship.has_valid_from(), kOpenStart));
   insert.bind(6, DayNumber(relationship.valid_to(), relationship.has_valid_to(), kOpenEnd));
-  insert.bind(7, static_cast<int64_t>(Micros(relationship.create_time())));
-  insert.bind(8, static_cast<int64_t>(Micros(relationship.update_time())));
+  insert.bind(7, static_cast<int64_t>(api::TimestampToMicros(relationship.create_time())));
+  insert.bind(8, static_cast<int64_t>(api::TimestampToMicros(relationship.update_time())));
   insert.bind(9, blob.data(), static_cast<int>(blob.size()));
   insert.exec();
   insert.reset();
@@ -88,7 +76,7 @@ void ReplaceRelationship(db::Connection& c, const std::string& id,
   update.bind(2, DayNumber(relationship.valid_from(), relationship.has_valid_from(), kOpenStart));
   update.bind(3, DayNumber(relationship.valid_to(), relationship.has_valid_to(), kOpenEnd));
   update.bind(4, static_cast<int64_t>(revision));
-  update.bind(5, static_cast<int64_t>(Micros(relationship.update_time())));
+  update.bind(5, static_cast<int64_t>(api::TimestampToMicros(relationship.update_time())));
   update.bind(6, blob.data(), static_cast<int>(blob.size()));
   update.exec();
   update.reset();
@@ -111,7 +99,7 @@ std::vector<std::string> RelationshipIdsOf(db::Connection& c, const std::string&
 bool OverlappingExists(db::Connection& c, int type, const std::string& partner_id,
                        const std::string& related_id, int from, int to, bool symmetric,
                        const std::string& except_id) {
-  return Exists(c,
+  return 0 != c.QueryInt64(
                 "SELECT EXISTS (SELECT 1 FROM relationships WHERE type = ?1 AND id != ?6 AND "
                 "valid_from <= ?5 AND valid_to >= ?4 AND ((partner_id = ?2 AND "
                 "related_partner_id = ?3) OR (?7 AND partner_id = ?3 AND related_partner_id = ?2)))",
@@ -121,7 +109,7 @@ bool OverlappingExists(db::Connection& c, int type, const std::string& partner_i
 
 bool HasParentDuring(db::Connection& c, const std::string& partner_id, int from, int to,
                      const std::string& except_id) {
-  return Exists(c,
+  return 0 != c.QueryInt64(
                 "SELECT EXISTS (SELECT 1 FROM relationships WHERE type = ?1 AND partner_id = ?2 "
                 "AND id != ?5 AND valid_from <= ?4 AND valid_to >= ?3)",
                 {int64_t{kSubsidiary}, partner_id, int64_t{from}, int64_t{to}, except_id});
@@ -130,7 +118,7 @@ bool HasParentDuring(db::Connection& c, const std::string& partner_id, int from,
 bool IsAncestorOrSelf(db::Connection& c, const std::string& ancestor_id,
                       const std::string& partner_id) {
   // UNION (not UNION ALL) stops at nodes already seen.
-  return Exists(c,
+  return 0 != c.QueryInt64(
                 "WITH RECURSIVE up (id) AS (SELECT ?2 UNION SELECT r.related_partner_id FROM "
                 "relationships r JOIN up ON r.partner_id = up.id WHERE r.type = ?3) "
                 "SELECT EXISTS (SELECT 1 FROM up WHERE id = ?1)",

@@ -124,31 +124,21 @@ grpc::ServerUnaryReactor* PartnersService::CreateRelationship(
         if (!violations.empty()) return violations.ToStatus();
         const std::string fingerprint = api::RequestFingerprint(req);
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          if (!req.request_id().empty()) {
-            absl::StatusOr<std::optional<std::string>> earlier = api::FindEarlierResponse(
-                c, call.method, req.request_id(), fingerprint, "request_id");
-            if (!earlier.ok()) return earlier.status();
-            if (earlier->has_value()) {
-              resp->ParseFromString(**earlier);
-              return absl::OkStatus();
-            }
-          }
-          if (absl::Status s = CheckAgainstStore(c, relationship, ""); !s.ok()) return s;
-          const std::string id = api::NewId();
-          v1::Relationship created = relationship;
-          created.set_name(absl::StrCat(kCollection, "/", id));
-          *created.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          *created.mutable_update_time() = created.create_time();
-          created.set_etag(api::EtagForRevision(1));
-          InsertRelationship(c, id, created);
-          RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_CREATED, v1::Relationship(),
-                                  created, req.request_id());
-          if (!req.request_id().empty()) {
-            api::RememberResponse(c, call.method, req.request_id(), fingerprint,
-                                  created.SerializeAsString(), api::TimeToMicros(call.now));
-          }
-          *resp = std::move(created);
-          return absl::OkStatus();
+          return api::RunOnce(c, call.method, req.request_id(), fingerprint,
+                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
+            if (absl::Status s = CheckAgainstStore(c, relationship, ""); !s.ok()) return s;
+            const std::string id = api::NewId();
+            v1::Relationship created = relationship;
+            created.set_name(absl::StrCat(kCollection, "/", id));
+            *created.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+            *created.mutable_update_time() = created.create_time();
+            created.set_etag(api::EtagForRevision(1));
+            InsertRelationship(c, id, created);
+            RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_CREATED, v1::Relationship(),
+                                    created, req.request_id());
+            *resp = std::move(created);
+            return absl::OkStatus();
+          });
         });
       });
 }
@@ -336,17 +326,25 @@ grpc::ServerUnaryReactor* PartnersService::GetPartnerHierarchy(
           std::vector<HierarchyLink> up;
           std::set<std::string> seen = {*id};
           std::string current = *id;
+          // The link above the highest node returned, when depth cut it off:
+          // that node still names its parent.
+          std::optional<HierarchyLink> cut_above;
           for (int level = 1; level <= depth; ++level) {
             std::optional<HierarchyLink> link = ParentLink(c, current, day);
             if (!link || !seen.insert(link->parent_id).second) break;
             up.push_back(*link);
             current = link->parent_id;
-            if (level == depth && ParentLink(c, current, day)) resp->set_truncated(true);
+            if (level == depth) {
+              cut_above = ParentLink(c, current, day);
+              if (cut_above) resp->set_truncated(true);
+            }
           }
           for (size_t i = up.size(); i-- > 0;) {
-            const std::string grandparent = i + 1 < up.size() ? up[i + 1].parent_id : "";
-            const std::string via = i + 1 < up.size() ? up[i + 1].relationship_id : "";
-            *resp->add_nodes() = node(up[i].parent_id, grandparent, -static_cast<int>(i) - 1, via);
+            const HierarchyLink* above =
+                i + 1 < up.size() ? &up[i + 1] : (cut_above ? &*cut_above : nullptr);
+            *resp->add_nodes() = node(up[i].parent_id, above ? above->parent_id : "",
+                                      -static_cast<int>(i) - 1,
+                                      above ? above->relationship_id : "");
           }
           *resp->add_nodes() = node(*id, up.empty() ? "" : up[0].parent_id, 0,
                                     up.empty() ? "" : up[0].relationship_id);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
+#include "services/partners/search_index.h"
 
 namespace crm::partners {
 namespace {
@@ -83,6 +84,44 @@ CREATE INDEX relationships_by_related ON relationships (related_partner_id, type
 CREATE INDEX relationships_by_create_time ON relationships (create_time, id);
 )sql";
 
+// Consent is a history, never updated: `seq` keeps the order records were
+// written in (an INTEGER PRIMARY KEY survives VACUUM, a plain rowid not).
+constexpr char kConsentV4[] = R"sql(
+CREATE TABLE consent_records (
+  seq INTEGER PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  channel INTEGER NOT NULL,
+  purpose INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  effective_time INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX consent_records_by_partner
+  ON consent_records (partner_id, channel, purpose, effective_time DESC, seq DESC);
+CREATE INDEX consent_records_by_time ON consent_records (partner_id, effective_time DESC, seq DESC);
+)sql";
+
+// Custom field values live in the partner record; this index of them serves
+// list filters ("custom_fields.tier = gold") and the in-use checks of
+// definition changes. `value` holds text, a real, "YYYY-MM-DD" or 0/1.
+constexpr char kCustomFieldsV5[] = R"sql(
+CREATE TABLE custom_field_definitions (
+  key TEXT NOT NULL PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+
+CREATE TABLE partner_custom_values (
+  partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  field_key TEXT NOT NULL,
+  value,  -- no declared type: no affinity, so "00123" stays text
+  PRIMARY KEY (partner_id, field_key)
+) WITHOUT ROWID;
+CREATE INDEX partner_custom_values_by_value ON partner_custom_values (field_key, value, partner_id);
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
@@ -91,6 +130,9 @@ std::vector<db::Migration> Migrations() {
        absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, kPartnersV1)},
       {2, "audit trail", kAuditV2},
       {3, "relationships", kRelationshipsV3},
+      {4, "consent", kConsentV4},
+      {5, "custom fields", kCustomFieldsV5},
+      {6, "full-text search", kSearchIndexSchema, IndexAllPartners},
   };
 }
 

@@ -1,0 +1,39 @@
+// Checks of single request fields that every service's validation shares.
+// Each adds a violation naming the field's path and returns whether the
+// value passed, so that format checks can run only on sound text.
+#ifndef CRM_COMMON_VALIDATION_FIELD_CHECKS_H_
+#define CRM_COMMON_VALIDATION_FIELD_CHECKS_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "common/errors.h"
+
+namespace crm::validation {
+
+// "parent.field" ("field" when `parent` is empty).
+std::string Child(std::string_view parent, std::string_view field);
+// "list[index]".
+std::string Element(std::string_view list, int index);
+
+// Valid UTF-8 without control characters, at most `max_chars` code points.
+bool CheckText(absl::string_view text, size_t max_chars, const std::string& field,
+               Violations* out);
+// CheckText, and not empty.
+bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::string& field,
+                       Violations* out);
+
+// A number the enum knows (proto3 keeps numbers it does not know);
+// `is_valid` is the generated <Enum>_IsValid.
+bool CheckEnum(int value, bool (*is_valid)(int), const std::string& field, Violations* out);
+// CheckEnum, and not the zero (unspecified) value.
+bool CheckRequiredEnum(int value, bool (*is_valid)(int), const std::string& field,
+                       Violations* out);
+
+// At most `max_entries` entries in a list.
+bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violations* out);
+
+}  // namespace crm::validation
+
+#endif  // CRM_COMMON_VALIDATION_FIELD_CHECKS_H_
