@@ -54,6 +54,22 @@ absl::Status NotFound(absl::string_view resource_name) {
   return status;
 }
 
+absl::Status NotFoundBecause(absl::string_view resource_name, absl::string_view reason,
+                             absl::string_view description) {
+  absl::Status status(absl::StatusCode::kNotFound,
+                      absl::StrCat(resource_name, " ", description));
+  google::rpc::ResourceInfo resource;
+  resource.set_resource_name(std::string(resource_name));
+  resource.set_description(std::string(description));
+  Attach(status, resource);
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain("crm");
+  (*info.mutable_metadata())["resource"] = std::string(resource_name);
+  Attach(status, info);
+  return status;
+}
+
 absl::Status AlreadyExists(absl::string_view resource_name, absl::string_view description) {
   absl::Status status(absl::StatusCode::kAlreadyExists,
                       absl::StrCat(resource_name, ": ", description));

@@ -53,6 +53,10 @@ absl::Status InvalidArgument(const std::vector<FieldViolation>& violations);
 absl::Status InvalidField(absl::string_view field, absl::string_view description);
 // NOT_FOUND for a resource name, with a ResourceInfo detail.
 absl::Status NotFound(absl::string_view resource_name);
+// NOT_FOUND for a resource that is gone in a known way (e.g. erased), with
+// a ResourceInfo and an ErrorInfo carrying `reason` for clients to tell.
+absl::Status NotFoundBecause(absl::string_view resource_name, absl::string_view reason,
+                             absl::string_view description);
 // ALREADY_EXISTS with a ResourceInfo detail.
 absl::Status AlreadyExists(absl::string_view resource_name, absl::string_view description);
 // ABORTED: the etag sent is not the current one.

@@ -62,6 +62,11 @@ void RememberResponse(db::Connection& connection, absl::string_view method,
   insert.exec();
 }
 
+int ForgetResponsesMentioning(db::Connection& connection, absl::string_view text) {
+  return connection.Run("DELETE FROM request_ids WHERE instr(response, CAST(?1 AS BLOB)) > 0",
+                        {std::string(text)});
+}
+
 absl::Status RunOnce(db::Connection& connection, absl::string_view method,
                      absl::string_view request_id, absl::string_view fingerprint,
                      int64_t now_micros, google::protobuf::Message* response,

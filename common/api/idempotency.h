@@ -35,6 +35,11 @@ void RememberResponse(db::Connection& connection, absl::string_view method,
                       absl::string_view request_id, absl::string_view fingerprint,
                       const std::string& response, int64_t now_micros);
 
+// Forgets the stored responses that contain `text` (e.g. a resource name),
+// so that no copy of erased personal data stays behind; a retry of such a
+// request then runs anew. Scans the table: meant for rare calls.
+int ForgetResponsesMentioning(db::Connection& connection, absl::string_view text);
+
 // The usual shape of an idempotent write, inside the write's transaction:
 // a retry of the same request (same `request_id` and `fingerprint`) gets the
 // stored response; otherwise `write` runs, fills `response`, and the response

@@ -200,6 +200,13 @@ int64_t AppendChange(db::Connection& connection, const std::string& resource_nam
   return connection.LastInsertRowId();
 }
 
+int RedactChanges(db::Connection& connection, const std::string& resource_name) {
+  return connection.Run(
+      "UPDATE changes SET resource = NULL WHERE resource IS NOT NULL AND "
+      "(resource_name = ?1 OR substr(resource_name, 1, length(?1) + 1) = ?1 || '/')",
+      {resource_name});
+}
+
 absl::Status ReadChanges(db::Connection& connection, int64_t after_sequence, int limit,
                          std::vector<v1::Change>* out) {
   SQLite::Statement& select = connection.Prepare(

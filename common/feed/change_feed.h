@@ -27,6 +27,13 @@ int64_t AppendChange(db::Connection& connection, const std::string& resource_nam
                      v1::ChangeKind kind, const google::protobuf::Message* resource,
                      const server::CallContext& call, absl::string_view request_id);
 
+// Removes the payloads of the changes of a resource and of the resources
+// below it ("partners/1" and "partners/1/consentRecords/…"), keeping that
+// and when they changed; for erasure of personal data. Call in the erasing
+// write. Scans the outbox: meant for rare calls. Returns the changes
+// redacted.
+int RedactChanges(db::Connection& connection, const std::string& resource_name);
+
 // Reads up to `limit` changes after `after_sequence`, oldest first.
 absl::Status ReadChanges(db::Connection& connection, int64_t after_sequence, int limit,
                          std::vector<v1::Change>* out);

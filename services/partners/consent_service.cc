@@ -92,6 +92,10 @@ absl::StatusOr<v1::ContactDecision> Decide(db::Connection& c, const std::string&
   if (!partner) return NotFound(name);
   v1::ContactDecision decision;
   decision.set_partner(name);
+  if (!IsActive(partner->partner)) {
+    decision.set_reason(v1::CONTACT_DECISION_REASON_PARTNER_INACTIVE);
+    return decision;
+  }
   std::optional<v1::ConsentRecord> record = ConsentInForce(c, id, channel, purpose, at_micros);
   if (!record) {
     decision.set_reason(v1::CONTACT_DECISION_REASON_NO_CONSENT);
@@ -132,7 +136,9 @@ absl::Status PartnersService::RecordConsent(const CallContext& call, const std::
     return api::RunOnce(
         c, call.method, request_id, fingerprint, api::TimeToMicros(call.now), response,
         [&]() -> absl::Status {
-          if (!LoadPartner(c, *partner_id)) return NotFound(parent);
+          std::optional<StoredPartner> partner = LoadPartner(c, *partner_id);
+          if (!partner) return NotFound(parent);
+          if (absl::Status s = RequireActive(partner->partner); !s.ok()) return s;
           v1::ConsentRecord record;
           record.set_name(absl::StrCat(parent, "/consentRecords/", api::NewId()));
           record.set_channel(sent.channel());

@@ -232,8 +232,28 @@ std::string DuplicateCandidateQuery(const v1::Partner& draft) {
         ascii && word.size() > kNamePrefixChars ? word.substr(0, kNamePrefixChars) : word;
     name_terms.push_back(absl::StrCat("\"", prefix, "\"*"));
   }
+  std::set<std::string> cities;
+  for (const auto& address : draft.addresses()) {
+    const std::string city = FoldedCity(address);
+    if (!city.empty()) cities.insert(absl::StrCat("\"", city, "\""));
+  }
   if (!name_terms.empty()) {
     alternatives.push_back(absl::StrCat("names : (", absl::StrJoin(name_terms, " AND "), ")"));
+  }
+  // A typing error can spoil any one word, so also: every other word, in
+  // the same city (or, without a city, when two words remain).
+  if (name_terms.size() >= 2 && name_terms.size() <= 6) {
+    for (size_t skipped = 0; skipped < name_terms.size(); ++skipped) {
+      std::vector<std::string> others = name_terms;
+      others.erase(others.begin() + static_cast<std::ptrdiff_t>(skipped));
+      const std::string names = absl::StrCat("names : (", absl::StrJoin(others, " AND "), ")");
+      if (!cities.empty()) {
+        alternatives.push_back(absl::StrCat("(", names, " AND places : (",
+                                            absl::StrJoin(cities, " OR "), "))"));
+      } else if (others.size() >= 2) {
+        alternatives.push_back(names);
+      }
+    }
   }
   for (const auto& email : draft.email_addresses()) {
     const std::string folded = FoldForComparison(email.address());

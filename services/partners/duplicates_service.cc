@@ -16,7 +16,7 @@ using server::CallContext;
 
 // Partners compared in full with a draft: the best name, e-mail and phone
 // matches of the index.
-constexpr int kMaxComparedCandidates = 200;
+constexpr int kMaxComparedCandidates = 400;
 constexpr int kDefaultMaxCandidates = 10;
 constexpr int kMaxCandidates = 50;
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource.h"
+#include "common/errors.h"
 #include "services/partners/custom_field_store.h"
 #include "services/partners/search_index.h"
 
@@ -34,6 +35,7 @@ v1::Partner PartnerFromRow(SQLite::Statement& row, int64_t* revision) {
   *partner.mutable_update_time() = api::MicrosToTimestamp(row.getColumn(3).getInt64());
   partner.set_display_name(row.getColumn(4).getString());
   partner.set_etag(api::EtagForRevision(*revision));
+  if (partner.state() == v1::PARTNER_STATE_UNSPECIFIED) partner.set_state(v1::PARTNER_STATE_ACTIVE);
   return partner;
 }
 
@@ -57,13 +59,21 @@ void WriteSideTables(db::Connection& c, const std::string& id, const v1::Partner
            int64_t{role.has_customer() ? role.customer().customer_class() : 0}});
   }
   WriteCustomValueIndex(c, id, partner);
-  IndexPartner(c, id, partner);
+  if (IsActive(partner)) {
+    IndexPartner(c, id, partner);
+  } else {
+    UnindexPartner(c, id);
+  }
   int64_t position = 0;
   for (const v1::Address& address : partner.addresses()) {
     c.Run("INSERT INTO partner_addresses (partner_id, position, country_code, city) "
           "VALUES (?1, ?2, ?3, ?4)",
           {id, position++, address.country_code(), address.city()});
   }
+}
+
+int StateColumn(const v1::Partner& partner) {
+  return IsActive(partner) ? v1::PARTNER_STATE_ACTIVE : partner.state();
 }
 
 std::string IndustryCode(const v1::Partner& partner) {
@@ -114,6 +124,16 @@ const std::vector<api::OrderField>& PartnerOrderFields() {
 
 api::OrderKey PartnerTiebreaker() { return {"p.id", false, false}; }
 
+absl::Status RequireActive(const v1::Partner& partner) {
+  if (IsActive(partner)) return absl::OkStatus();
+  if (partner.state() == v1::PARTNER_STATE_MERGED) {
+    return FailedPrecondition("STATE", partner.name(),
+                              absl::StrCat("was merged into ", partner.merged_into(),
+                                           "; change that partner instead"));
+  }
+  return FailedPrecondition("STATE", partner.name(), "was erased and takes no more changes");
+}
+
 std::optional<StoredPartner> LoadPartner(db::Connection& c, const std::string& id) {
   SQLite::Statement& select =
       c.Prepare(absl::StrCat("SELECT ", kSelectColumns, " FROM partners p WHERE p.id = ?1"), {id});
@@ -128,7 +148,7 @@ void InsertPartner(db::Connection& c, const std::string& id, const v1::Partner& 
   const std::string blob = StoredBlob(partner);
   SQLite::Statement& insert = c.Prepare(
       "INSERT INTO partners (id, category, display_name, industry_code, revision, create_time, "
-      "update_time, data) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)");
+      "update_time, data, state) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8)");
   insert.bind(1, id);
   insert.bind(2, static_cast<int>(partner.category()));
   insert.bind(3, partner.display_name());
@@ -136,6 +156,7 @@ void InsertPartner(db::Connection& c, const std::string& id, const v1::Partner& 
   insert.bind(5, static_cast<int64_t>(api::TimestampToMicros(partner.create_time())));
   insert.bind(6, static_cast<int64_t>(api::TimestampToMicros(partner.update_time())));
   insert.bind(7, blob.data(), static_cast<int>(blob.size()));
+  insert.bind(8, StateColumn(partner));
   insert.exec();
   insert.reset();
   WriteSideTables(c, id, partner);
@@ -146,13 +167,14 @@ void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner&
   const std::string blob = StoredBlob(partner);
   SQLite::Statement& update = c.Prepare(
       "UPDATE partners SET display_name = ?2, industry_code = ?3, revision = ?4, "
-      "update_time = ?5, data = ?6 WHERE id = ?1");
+      "update_time = ?5, data = ?6, state = ?7 WHERE id = ?1");
   update.bind(1, id);
   update.bind(2, partner.display_name());
   update.bind(3, IndustryCode(partner));
   update.bind(4, static_cast<int64_t>(revision));
   update.bind(5, static_cast<int64_t>(api::TimestampToMicros(partner.update_time())));
   update.bind(6, blob.data(), static_cast<int>(blob.size()));
+  update.bind(7, StateColumn(partner));
   update.exec();
   update.reset();
   WriteSideTables(c, id, partner);
@@ -168,7 +190,7 @@ void DeletePartner(db::Connection& c, const std::string& id) {
 ListPage ListPartners(db::Connection& c, const ListQuery& query) {
   std::string sql = absl::StrCat("SELECT ", kSelectColumns);
   for (const api::OrderKey& key : query.order.keys) absl::StrAppend(&sql, ", ", key.sql);
-  absl::StrAppend(&sql, " FROM partners p WHERE ", query.where.sql);
+  absl::StrAppend(&sql, " FROM partners p WHERE p.state = 1 AND ", query.where.sql);
   std::vector<db::SqlValue> params = query.where.params;
   if (!query.after.empty()) {
     db::SqlFragment after = api::AfterCondition(query.order, query.after);
@@ -213,7 +235,7 @@ std::vector<SearchHit> SearchPartners(db::Connection& c, const std::string& matc
       absl::StrCat("SELECT ", kSelectColumns, ", ", kSearchRankSql,
                    " AS rank FROM partner_search JOIN partner_search_keys k ON "
                    "k.row = partner_search.rowid JOIN partners p ON p.id = k.partner_id "
-                   "WHERE partner_search MATCH ? AND ",
+                   "WHERE partner_search MATCH ? AND p.state = 1 AND ",
                    where.sql, " ORDER BY rank, p.id LIMIT ? OFFSET ?"),
       params);
   std::vector<SearchHit> hits;

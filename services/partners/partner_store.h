@@ -42,6 +42,16 @@ std::vector<api::FilterField> PartnerFilterFields(db::Connection& c);
 const std::vector<api::OrderField>& PartnerOrderFields();
 api::OrderKey PartnerTiebreaker();
 
+// Active (not erased or merged); an unset state counts as active.
+inline bool IsActive(const v1::Partner& partner) {
+  return partner.state() == v1::PARTNER_STATE_ACTIVE ||
+         partner.state() == v1::PARTNER_STATE_UNSPECIFIED;
+}
+
+// FAILED_PRECONDITION unless the partner is active: erased and merged
+// partners take no more writes.
+absl::Status RequireActive(const v1::Partner& partner);
+
 std::optional<StoredPartner> LoadPartner(db::Connection& c, const std::string& id);
 
 // Inserts a new partner (`partner.name` set) at revision 1.

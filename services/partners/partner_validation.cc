@@ -379,6 +379,8 @@ void NormalizePartner(v1::Partner* partner, bool clear_output_only) {
     partner->clear_create_time();
     partner->clear_update_time();
     partner->clear_etag();
+    partner->clear_state();
+    partner->clear_merged_into();
     for (v1::Role& role : *partner->mutable_roles()) role.clear_create_time();
   }
 }

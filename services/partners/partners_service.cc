@@ -27,7 +27,8 @@ constexpr int kMaxPageSize = 1000;
 
 const api::FieldMaskRules& UpdateRules() {
   static const auto* rules = new api::FieldMaskRules{
-      {"category"}, {"name", "display_name", "create_time", "update_time", "etag"}};
+      {"category"},
+      {"name", "display_name", "create_time", "update_time", "etag", "state", "merged_into"}};
   return *rules;
 }
 
@@ -50,10 +51,14 @@ void StampRoles(const v1::Partner* before, v1::Partner* after, const google::pro
 
 // Loads a partner for a write, checking existence and the caller's etag.
 absl::StatusOr<StoredPartner> LoadForWrite(db::Connection& c, const std::string& id,
-                                           const std::string& name, const std::string& etag) {
+                                           const std::string& name, const std::string& etag,
+                                           bool must_be_active = true) {
   std::optional<StoredPartner> stored = LoadPartner(c, id);
   if (!stored) return NotFound(name);
   if (absl::Status s = api::CheckEtag(etag, stored->revision, name); !s.ok()) return s;
+  if (must_be_active) {
+    if (absl::Status s = RequireActive(stored->partner); !s.ok()) return s;
+  }
   return *std::move(stored);
 }
 
@@ -119,6 +124,7 @@ grpc::ServerUnaryReactor* PartnersService::CreatePartner(grpc::CallbackServerCon
             *created.mutable_create_time() = now;
             *created.mutable_update_time() = now;
             created.set_etag(api::EtagForRevision(1));
+            created.set_state(v1::PARTNER_STATE_ACTIVE);
             StampRoles(nullptr, &created, now);
             InsertPartner(c, id, created);
             feed::AppendChange(c, created.name(), feed::v1::CHANGE_KIND_CREATED, &created, call,
@@ -142,6 +148,10 @@ grpc::ServerUnaryReactor* PartnersService::GetPartner(grpc::CallbackServerContex
         return runtime_.db().Read([&](db::Connection& c) -> absl::Status {
           std::optional<StoredPartner> stored = LoadPartner(c, *id);
           if (!stored) return NotFound(req.name());
+          if (stored->partner.state() == v1::PARTNER_STATE_ERASED) {
+            return NotFoundBecause(req.name(), "PARTNER_ERASED",
+                                   "was erased; only ExportPartnerData shows what is kept");
+          }
           *resp = std::move(stored->partner);
           return absl::OkStatus();
         });
@@ -239,7 +249,9 @@ grpc::ServerUnaryReactor* PartnersService::DeletePartner(grpc::CallbackServerCon
         absl::StatusOr<std::string> id = api::ParseResourceName(req.name(), kCollection, "name");
         if (!id.ok()) return id.status();
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          absl::StatusOr<StoredPartner> stored = LoadForWrite(c, *id, req.name(), req.etag());
+          // An erased record may still be deleted for good.
+          absl::StatusOr<StoredPartner> stored =
+              LoadForWrite(c, *id, req.name(), req.etag(), /*must_be_active=*/false);
           if (!stored.ok()) return stored.status();
           DeleteRelationshipsOf(c, call, *id);
           partners::DeletePartner(c, *id);

@@ -48,6 +48,12 @@ class PartnersService final : public v1::PartnerService::CallbackService {
   grpc::ServerUnaryReactor* DeletePartner(grpc::CallbackServerContext* context,
                                           const v1::DeletePartnerRequest* request,
                                           google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* ErasePartner(grpc::CallbackServerContext* context,
+                                         const v1::ErasePartnerRequest* request,
+                                         v1::Partner* response) override;
+  grpc::ServerUnaryReactor* ExportPartnerData(grpc::CallbackServerContext* context,
+                                              const v1::ExportPartnerDataRequest* request,
+                                              v1::PartnerDataExport* response) override;
   grpc::ServerUnaryReactor* AddPartnerRole(grpc::CallbackServerContext* context,
                                            const v1::AddPartnerRoleRequest* request,
                                            v1::Partner* response) override;

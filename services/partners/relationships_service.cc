@@ -50,6 +50,8 @@ absl::Status CheckAgainstStore(db::Connection& c, const v1::Relationship& r,
   if (!partner) return NotFound(r.partner());
   std::optional<StoredPartner> related = LoadPartner(c, related_id);
   if (!related) return NotFound(r.related_partner());
+  if (absl::Status s = RequireActive(partner->partner); !s.ok()) return s;
+  if (absl::Status s = RequireActive(related->partner); !s.ok()) return s;
   Violations violations;
   CheckCategories(r.type(), partner->partner.category(), related->partner.category(),
                   "relationship", &violations);

@@ -122,6 +122,11 @@ CREATE TABLE partner_custom_values (
 CREATE INDEX partner_custom_values_by_value ON partner_custom_values (field_key, value, partner_id);
 )sql";
 
+// Lists and search show active partners only (state 1).
+constexpr char kPartnerStateV7[] = R"sql(
+ALTER TABLE partners ADD COLUMN state INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
@@ -133,6 +138,7 @@ std::vector<db::Migration> Migrations() {
       {4, "consent", kConsentV4},
       {5, "custom fields", kCustomFieldsV5},
       {6, "full-text search", kSearchIndexSchema, IndexAllPartners},
+      {7, "partner state", kPartnerStateV7},
   };
 }
 

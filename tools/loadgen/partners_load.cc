@@ -85,6 +85,20 @@ v1::CreatePartnerRequest NewPartner(int client, long n) {
   return request;
 }
 
+// The UTF-8 characters of a text, each as its bytes.
+std::vector<std::string> Characters(const std::string& text) {
+  std::vector<std::string> characters;
+  for (size_t i = 0; i < text.size();) {
+    size_t length = 1;
+    while (i + length < text.size() && (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) {
+      ++length;
+    }
+    characters.push_back(text.substr(i, length));
+    i += length;
+  }
+  return characters;
+}
+
 // A populated partner picked by call number: spread over the whole range.
 long PickPartner(long count, int client, long n) {
   const uint64_t x = (static_cast<uint64_t>(n) * 2654435761u + static_cast<uint64_t>(client) * 40503u);
@@ -102,7 +116,10 @@ v1::SearchPartnersRequest SearchFor(const std::string& kind, long k) {
   } else if (kind == "phone") {
     request.set_query(absl::StrCat("0", parts.phone.substr(3)));  // national form
   } else if (kind == "prefix") {
-    request.set_query(parts.family_name.substr(0, 4));
+    const std::vector<std::string> characters = Characters(parts.family_name);
+    std::string prefix;
+    for (size_t i = 0; i < characters.size() && i < 4; ++i) prefix += characters[i];
+    request.set_query(prefix);
   } else {
     request.set_query(absl::StrCat(parts.family_name, " ", parts.city.name));
   }
@@ -119,7 +136,10 @@ v1::CheckPartnerDuplicatesRequest DuplicateDraftFor(const std::string& kind, lon
     draft.clear_email_addresses();
     std::string* family = draft.has_person() ? draft.mutable_person()->mutable_family_name()
                                              : draft.mutable_organization()->mutable_legal_name();
-    if (family->size() > 3) std::swap((*family)[1], (*family)[2]);  // a typing error
+    std::vector<std::string> characters = Characters(*family);
+    if (characters.size() > 3) std::swap(characters[1], characters[2]);  // a typing error
+    family->clear();
+    for (const std::string& character : characters) *family += character;
   }
   *request.mutable_partner() = std::move(draft);
   return request;
