@@ -224,8 +224,8 @@ std::string DuplicateCandidateQuery(const v1::Partner& draft) {
   std::vector<std::string> alternatives;
   std::vector<std::string> name_terms;
   for (absl::string_view word : absl::StrSplit(ComparableName(draft), ' ', absl::SkipEmpty())) {
-    // The FTS tokenizer folds the same way for Latin letters; a prefix of
-    // whole bytes is safe for ASCII words only.
+    // The index holds the folded form of every name (search_index.cc); a
+    // prefix of whole bytes is safe for ASCII words only.
     const bool ascii = std::all_of(word.begin(), word.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     const absl::string_view prefix =

@@ -1,5 +1,6 @@
 // PartnersService: the duplicate check, on its own and before a create.
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -44,12 +45,24 @@ std::string ReasonText(v1::DuplicateReason reason) {
 std::vector<v1::DuplicateCandidate> FindDuplicates(db::Connection& c, const v1::Partner& draft,
                                                    double min_score, int max_candidates) {
   std::vector<v1::DuplicateCandidate> found;
-  const std::string query = DuplicateCandidateQuery(draft);
-  if (query.empty()) return found;
-  const db::SqlFragment same_category{"p.category = ?", {int64_t{draft.category()}}};
-  for (SearchHit& hit : SearchPartners(c, query, same_category, 0, kMaxComparedCandidates)) {
-    v1::DuplicateCandidate candidate = ScoreDuplicate(draft, hit.partner);
+  std::set<std::string> compared;
+  auto compare = [&](const v1::Partner& existing) {
+    if (!compared.insert(existing.name()).second) return;
+    v1::DuplicateCandidate candidate = ScoreDuplicate(draft, existing);
     if (candidate.score() >= min_score) found.push_back(std::move(candidate));
+  };
+  for (const v1::BankAccount& account : draft.bank_accounts()) {
+    for (const v1::Partner& existing :
+         PartnersWithIban(c, account.iban(), draft.category(), kMaxComparedCandidates)) {
+      compare(existing);
+    }
+  }
+  const std::string query = DuplicateCandidateQuery(draft);
+  if (!query.empty()) {
+    const db::SqlFragment same_category{"p.category = ?", {int64_t{draft.category()}}};
+    for (SearchHit& hit : SearchPartners(c, query, same_category, 0, kMaxComparedCandidates)) {
+      compare(hit.partner);
+    }
   }
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     return a.score() > b.score();

@@ -53,6 +53,11 @@ std::string StoredBlob(const v1::Partner& partner) {
 void WriteSideTables(db::Connection& c, const std::string& id, const v1::Partner& partner) {
   c.Run("DELETE FROM partner_roles WHERE partner_id = ?1", {id});
   c.Run("DELETE FROM partner_addresses WHERE partner_id = ?1", {id});
+  c.Run("DELETE FROM partner_ibans WHERE partner_id = ?1", {id});
+  for (const v1::BankAccount& account : partner.bank_accounts()) {
+    c.Run("INSERT OR IGNORE INTO partner_ibans (iban, partner_id) VALUES (?1, ?2)",
+          {account.iban(), id});
+  }
   for (const v1::Role& role : partner.roles()) {
     c.Run("INSERT INTO partner_roles (partner_id, role_type, customer_class) VALUES (?1, ?2, ?3)",
           {id, int64_t{role.type()},
@@ -223,6 +228,34 @@ ListPage ListPartners(db::Connection& c, const ListQuery& query) {
   }
   select.reset();
   return page;
+}
+
+std::vector<v1::Partner> PartnersWithIban(db::Connection& c, const std::string& iban,
+                                          int category, int limit) {
+  SQLite::Statement& select = c.Prepare(
+      absl::StrCat("SELECT ", kSelectColumns,
+                   " FROM partner_ibans i JOIN partners p ON p.id = i.partner_id "
+                   "WHERE i.iban = ?1 AND p.category = ?2 AND p.state = 1 ORDER BY p.id LIMIT ?3"),
+      {iban, int64_t{category}, int64_t{limit}});
+  std::vector<v1::Partner> partners;
+  while (select.executeStep()) {
+    int64_t revision;
+    partners.push_back(PartnerFromRow(select, &revision));
+  }
+  select.reset();
+  return partners;
+}
+
+void RebuildPartnerIndexes(db::Connection& c) {
+  std::vector<std::string> ids;
+  {
+    SQLite::Statement select(c.raw(), "SELECT id FROM partners");
+    while (select.executeStep()) ids.push_back(select.getColumn(0).getString());
+  }
+  for (const std::string& id : ids) {
+    std::optional<StoredPartner> stored = LoadPartner(c, id);
+    if (stored) WriteSideTables(c, id, stored->partner);
+  }
 }
 
 std::vector<SearchHit> SearchPartners(db::Connection& c, const std::string& match,

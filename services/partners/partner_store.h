@@ -65,6 +65,14 @@ void DeletePartner(db::Connection& c, const std::string& id);
 
 ListPage ListPartners(db::Connection& c, const ListQuery& query);
 
+// Active partners of `category` with a bank account of `iban`.
+std::vector<v1::Partner> PartnersWithIban(db::Connection& c, const std::string& iban,
+                                          int category, int limit);
+
+// Rewrites every side table and the search index from the stored partners;
+// for migrations that add or change one.
+void RebuildPartnerIndexes(db::Connection& c);
+
 struct SearchHit {
   v1::Partner partner;
   double relevance;  // higher is better

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
+#include "services/partners/partner_store.h"
 #include "services/partners/search_index.h"
 
 namespace crm::partners {
@@ -127,6 +128,17 @@ constexpr char kPartnerStateV7[] = R"sql(
 ALTER TABLE partners ADD COLUMN state INTEGER NOT NULL DEFAULT 1;
 )sql";
 
+// Bank accounts for the duplicate check; the rebuild also indexes the
+// folded names ("weiss" for "Weiß") that search now holds.
+constexpr char kIbansV8[] = R"sql(
+CREATE TABLE partner_ibans (
+  iban TEXT NOT NULL,
+  partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  PRIMARY KEY (iban, partner_id)
+) WITHOUT ROWID;
+CREATE INDEX partner_ibans_by_partner ON partner_ibans (partner_id);
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
@@ -139,6 +151,7 @@ std::vector<db::Migration> Migrations() {
       {5, "custom fields", kCustomFieldsV5},
       {6, "full-text search", kSearchIndexSchema, IndexAllPartners},
       {7, "partner state", kPartnerStateV7},
+      {8, "bank accounts index, folded names in search", kIbansV8, RebuildPartnerIndexes},
   };
 }
 

@@ -1,5 +1,6 @@
 #include "services/partners/search_index.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/validation/formats.h"
+#include "services/partners/duplicates.h"
 
 namespace crm::partners {
 
@@ -38,6 +40,15 @@ std::string Digits(absl::string_view text) {
     if (absl::ascii_isdigit(static_cast<unsigned char>(c))) digits += c;
   }
   return digits;
+}
+
+// The FTS tokenizer removes accents but keeps letters such as ß, Ø, Ł or
+// Æ; the folded form ("weiss", "odegaard") is indexed beside them, so both
+// spellings find the partner and the duplicate check's folded names match.
+std::string WithFolded(const std::string& text) {
+  const bool non_ascii =
+      std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  return non_ascii ? absl::StrCat(text, " ", FoldForComparison(text)) : text;
 }
 
 std::string PhoneTokens(const v1::Partner& partner) {
@@ -116,12 +127,12 @@ void IndexPartner(db::Connection& c, const std::string& id, const v1::Partner& p
   c.Run("INSERT INTO partner_search_keys (partner_id) VALUES (?1)", {id});
   c.Run("INSERT INTO partner_search (rowid, names, emails, phones, places, custom_text) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        {c.LastInsertRowId(), Names(partner),
+        {c.LastInsertRowId(), WithFolded(Names(partner)),
          absl::StrJoin(partner.email_addresses(), " ",
                        [](std::string* out, const v1::EmailAddress& email) {
                          out->append(email.address());
                        }),
-         PhoneTokens(partner), Places(partner), CustomText(partner)});
+         PhoneTokens(partner), WithFolded(Places(partner)), WithFolded(CustomText(partner))});
 }
 
 void UnindexPartner(db::Connection& c, const std::string& id) {
