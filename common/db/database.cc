@@ -19,6 +19,9 @@ namespace {
 void ApplyConnectionPragmas(SQLite::Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
+  // Freed space is zeroed where that costs no extra I/O, so erased personal
+  // data does not linger in free pages.
+  db.exec("PRAGMA secure_delete = FAST");
 }
 
 }  // namespace

@@ -202,7 +202,7 @@ int64_t AppendChange(db::Connection& connection, const std::string& resource_nam
 
 int RedactChanges(db::Connection& connection, const std::string& resource_name) {
   return connection.Run(
-      "UPDATE changes SET resource = NULL WHERE resource IS NOT NULL AND "
+      "UPDATE changes SET resource = NULL, resource_type = '' WHERE resource IS NOT NULL AND "
       "(resource_name = ?1 OR substr(resource_name, 1, length(?1) + 1) = ?1 || '/')",
       {resource_name});
 }

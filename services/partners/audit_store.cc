@@ -11,7 +11,7 @@ namespace {
 // Fields whose values identify or describe a person.
 constexpr absl::string_view kPersonalPaths[] = {
     "person", "group.group_name", "addresses", "email_addresses", "phone_numbers",
-    "bank_accounts"};
+    "bank_accounts", "custom_fields"};
 
 bool IsPersonal(absl::string_view path) {
   for (absl::string_view personal : kPersonalPaths) {
