@@ -10,6 +10,7 @@ constexpr char kColumns[] = "key, revision, create_time, update_time, data";
 
 StoredDefinition FromRow(SQLite::Statement& row) {
   StoredDefinition stored;
+  stored.key = row.getColumn(0).getString();
   const SQLite::Column data = row.getColumn(4);
   stored.definition.ParseFromArray(data.getBlob(), data.getBytes());
   stored.definition.set_name(absl::StrCat("customFieldDefinitions/", row.getColumn(0).getString()));

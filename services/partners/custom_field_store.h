@@ -15,6 +15,7 @@
 namespace crm::partners {
 
 struct StoredDefinition {
+  std::string key;
   v1::CustomFieldDefinition definition;  // complete, output-only fields filled in
   int64_t revision = 0;
 };

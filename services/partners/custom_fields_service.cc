@@ -170,13 +170,11 @@ grpc::ServerUnaryReactor* PartnersService::ListCustomFieldDefinitions(
           std::vector<StoredDefinition> page = ListDefinitions(c, after_key, *page_size);
           const bool more = static_cast<int>(page.size()) > *page_size;
           if (more) page.pop_back();
+          if (more) {
+            resp->set_next_page_token(api::EncodePageToken(kCollection, {page.back().key}));
+          }
           for (auto& stored : page) {
             *resp->add_custom_field_definitions() = std::move(stored.definition);
-          }
-          if (more) {
-            const std::string& last = resp->custom_field_definitions().rbegin()->name();
-            resp->set_next_page_token(api::EncodePageToken(
-                kCollection, {last.substr(sizeof(kCollection))}));
           }
           return absl::OkStatus();
         });
