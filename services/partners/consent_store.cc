@@ -42,6 +42,35 @@ std::optional<v1::ConsentRecord> ConsentInForce(db::Connection& c, const std::st
   return record;
 }
 
+std::vector<std::pair<v1::ConsentRecord, v1::ConsentRecord>> MoveConsentRecords(
+    db::Connection& c, const std::string& from_id, const std::string& to_id) {
+  std::vector<std::pair<int64_t, v1::ConsentRecord>> held;
+  SQLite::Statement& select = c.Prepare(
+      "SELECT seq, data FROM consent_records WHERE partner_id = ?1 ORDER BY seq", {from_id});
+  while (select.executeStep()) {
+    held.emplace_back(select.getColumn(0).getInt64(), FromBlob(select.getColumn(1)));
+  }
+  select.reset();
+  const std::string to_prefix = absl::StrCat("partners/", to_id, "/");
+  std::vector<std::pair<v1::ConsentRecord, v1::ConsentRecord>> moved;
+  for (auto& [seq, record] : held) {
+    v1::ConsentRecord renamed = record;
+    const std::string& name = record.name();
+    const size_t collection = name.find("/consentRecords/");
+    renamed.set_name(absl::StrCat(to_prefix, name.substr(collection + 1)));
+    const std::string blob = renamed.SerializeAsString();
+    SQLite::Statement& update =
+        c.Prepare("UPDATE consent_records SET partner_id = ?2, data = ?3 WHERE seq = ?1");
+    update.bind(1, seq);
+    update.bind(2, to_id);
+    update.bind(3, blob.data(), static_cast<int>(blob.size()));
+    update.exec();
+    update.reset();
+    moved.emplace_back(std::move(record), std::move(renamed));
+  }
+  return moved;
+}
+
 const api::OrderBy& ConsentOrder() {
   static const auto* order =
       new api::OrderBy{{{"effective_time", true, true}, {"seq", true, true}}};

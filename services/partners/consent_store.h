@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/api/paging.h"
@@ -21,6 +22,12 @@ void InsertConsentRecord(db::Connection& c, const std::string& partner_id,
 // effective time not after it (the later written on a tie).
 std::optional<v1::ConsentRecord> ConsentInForce(db::Connection& c, const std::string& partner_id,
                                                 int channel, int purpose, int64_t at_micros);
+
+// Moves the whole consent history of `from_id` to `to_id` (a merge), the
+// records renamed below their new partner. Returns each record as it was
+// and as it is now.
+std::vector<std::pair<v1::ConsentRecord, v1::ConsentRecord>> MoveConsentRecords(
+    db::Connection& c, const std::string& from_id, const std::string& to_id);
 
 struct ConsentQuery {
   std::string partner_id;

@@ -20,7 +20,8 @@ constexpr int kMaxExportEntries = 10000;
 constexpr char kErasedDisplayName[] = "Erased partner";
 
 // What stays of an erased partner: its identity, category and roles (which
-// carry business data such as the customer class, not personal data).
+// carry business data such as the customer class, not personal data), and
+// the partner it was merged into.
 v1::Partner Anonymised(const v1::Partner& partner) {
   v1::Partner erased;
   erased.set_name(partner.name());
@@ -29,6 +30,26 @@ v1::Partner Anonymised(const v1::Partner& partner) {
   *erased.mutable_create_time() = partner.create_time();
   erased.set_display_name(kErasedDisplayName);
   erased.set_state(v1::PARTNER_STATE_ERASED);
+  erased.set_merged_into(partner.merged_into());
+  return erased;
+}
+
+// Erases one partner (not yet erased) in the caller's write.
+v1::Partner Erase(db::Connection& c, const CallContext& call, const std::string& id,
+                  StoredPartner& stored) {
+  const v1::Partner before = stored.partner;
+  v1::Partner erased = Anonymised(before);
+  *erased.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+  ++stored.revision;
+  erased.set_etag(api::EtagForRevision(stored.revision));
+  DeleteRelationshipsOf(c, call, id);
+  ReplacePartner(c, id, erased, stored.revision);
+  // No copy of the personal data may stay in the outbox or in stored
+  // responses; the new change tells followers to erase theirs.
+  feed::RedactChanges(c, erased.name());
+  api::ForgetResponsesMentioning(c, erased.name());
+  feed::AppendChange(c, erased.name(), feed::v1::CHANGE_KIND_UPDATED, &erased, call, "");
+  RecordAudit(c, call, id, before, erased, "");
   return erased;
 }
 
@@ -49,30 +70,21 @@ grpc::ServerUnaryReactor* PartnersService::ErasePartner(grpc::CallbackServerCont
           if (absl::Status s = api::CheckEtag(req.etag(), stored->revision, req.name()); !s.ok()) {
             return s;
           }
-          const v1::Partner before = stored->partner;
-          if (before.state() == v1::PARTNER_STATE_ERASED) {
-            *resp = before;  // erasure is done; asking again is no error
+          if (stored->partner.state() == v1::PARTNER_STATE_ERASED) {
+            *resp = stored->partner;  // erasure is done; asking again is no error
             return absl::OkStatus();
           }
-          if (absl::Status s = RequireActive(before); !s.ok()) return s;
-          if (before.category() == v1::PARTNER_CATEGORY_ORGANIZATION) {
+          if (stored->partner.category() == v1::PARTNER_CATEGORY_ORGANIZATION) {
             return FailedPrecondition(
                 "CATEGORY", req.name(),
                 "organisations hold no personal data to erase; delete the partner instead");
           }
-          v1::Partner erased = Anonymised(before);
-          *erased.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          ++stored->revision;
-          erased.set_etag(api::EtagForRevision(stored->revision));
-          DeleteRelationshipsOf(c, call, *id);
-          ReplacePartner(c, *id, erased, stored->revision);
-          // No copy of the personal data may stay in the outbox or in stored
-          // responses; the new change tells followers to erase theirs.
-          feed::RedactChanges(c, erased.name());
-          api::ForgetResponsesMentioning(c, erased.name());
-          feed::AppendChange(c, erased.name(), feed::v1::CHANGE_KIND_UPDATED, &erased, call, "");
-          RecordAudit(c, call, *id, before, erased, "");
-          *resp = std::move(erased);
+          // The partners merged into this one hold data of the same person.
+          for (const std::string& merged_id : PartnersMergedInto(c, *id)) {
+            std::optional<StoredPartner> merged = LoadPartner(c, merged_id);
+            if (merged) Erase(c, call, merged_id, *merged);
+          }
+          *resp = Erase(c, call, *id, *stored);
           return absl::OkStatus();
         });
       });

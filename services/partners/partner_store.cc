@@ -183,6 +183,13 @@ void ReplacePartner(db::Connection& c, const std::string& id, const v1::Partner&
   update.exec();
   update.reset();
   WriteSideTables(c, id, partner);
+  // Not a side table WriteSideTables rewrites: migrations older than this
+  // table call that, and no partner is merged by a migration.
+  c.Run("DELETE FROM partner_merges WHERE merged_id = ?1", {id});
+  if (partner.state() == v1::PARTNER_STATE_MERGED) {
+    c.Run("INSERT INTO partner_merges (merged_id, survivor_id) VALUES (?1, ?2)",
+          {id, partner.merged_into().substr(partner.merged_into().find('/') + 1)});
+  }
 }
 
 void DeletePartner(db::Connection& c, const std::string& id) {
@@ -244,6 +251,16 @@ std::vector<v1::Partner> PartnersWithIban(db::Connection& c, const std::string& 
   }
   select.reset();
   return partners;
+}
+
+std::vector<std::string> PartnersMergedInto(db::Connection& c, const std::string& survivor_id) {
+  SQLite::Statement& select = c.Prepare(
+      "SELECT merged_id FROM partner_merges WHERE survivor_id = ?1 ORDER BY merged_id",
+      {survivor_id});
+  std::vector<std::string> ids;
+  while (select.executeStep()) ids.push_back(select.getColumn(0).getString());
+  select.reset();
+  return ids;
 }
 
 void RebuildPartnerIndexes(db::Connection& c) {

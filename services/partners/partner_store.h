@@ -69,6 +69,9 @@ ListPage ListPartners(db::Connection& c, const ListQuery& query);
 std::vector<v1::Partner> PartnersWithIban(db::Connection& c, const std::string& iban,
                                           int category, int limit);
 
+// Ids of the partners merged into `survivor_id`.
+std::vector<std::string> PartnersMergedInto(db::Connection& c, const std::string& survivor_id);
+
 // Rewrites every side table and the search index from the stored partners;
 // for migrations that add or change one.
 void RebuildPartnerIndexes(db::Connection& c);

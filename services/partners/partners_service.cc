@@ -24,6 +24,7 @@ using server::CallContext;
 constexpr char kCollection[] = "partners";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
+constexpr int kMaxMergeHops = 10;
 
 const api::FieldMaskRules& UpdateRules() {
   static const auto* rules = new api::FieldMaskRules{
@@ -147,6 +148,14 @@ grpc::ServerUnaryReactor* PartnersService::GetPartner(grpc::CallbackServerContex
         if (!id.ok()) return id.status();
         return runtime_.db().Read([&](db::Connection& c) -> absl::Status {
           std::optional<StoredPartner> stored = LoadPartner(c, *id);
+          // A merged partner answers with its survivor. Merges keep this to
+          // one step; the bound only guards against a damaged file.
+          for (int hop = 0; hop < kMaxMergeHops && stored &&
+                            stored->partner.state() == v1::PARTNER_STATE_MERGED;
+               ++hop) {
+            const std::string& survivor = stored->partner.merged_into();
+            stored = LoadPartner(c, survivor.substr(survivor.find('/') + 1));
+          }
           if (!stored) return NotFound(req.name());
           if (stored->partner.state() == v1::PARTNER_STATE_ERASED) {
             return NotFoundBecause(req.name(), "PARTNER_ERASED",

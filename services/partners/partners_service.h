@@ -14,6 +14,14 @@ namespace crm::partners {
 void DeleteRelationshipsOf(db::Connection& c, const server::CallContext& call,
                            const std::string& partner_id);
 
+// Re-points the relationships of a partner merged into `to_id` to it, in
+// the merge's write. Those `to_id` cannot hold (a relationship with itself,
+// a repeat, a broken hierarchy) are deleted instead. Each change goes on the
+// feed, in the audit trails and into `out`.
+void MoveRelationships(db::Connection& c, const server::CallContext& call,
+                       const std::string& from_id, const std::string& to_id,
+                       v1::MergePartnersResponse* out);
+
 // Existing partners that may be the same as `draft` (normalised, with its
 // display name), scoring at least `min_score`, best first.
 std::vector<v1::DuplicateCandidate> FindDuplicates(db::Connection& c, const v1::Partner& draft,
@@ -48,6 +56,9 @@ class PartnersService final : public v1::PartnerService::CallbackService {
   grpc::ServerUnaryReactor* DeletePartner(grpc::CallbackServerContext* context,
                                           const v1::DeletePartnerRequest* request,
                                           google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* MergePartners(grpc::CallbackServerContext* context,
+                                          const v1::MergePartnersRequest* request,
+                                          v1::MergePartnersResponse* response) override;
   grpc::ServerUnaryReactor* ErasePartner(grpc::CallbackServerContext* context,
                                          const v1::ErasePartnerRequest* request,
                                          v1::Partner* response) override;

@@ -71,13 +71,16 @@ void ReplaceRelationship(db::Connection& c, const std::string& id,
   const std::string blob = Blob(relationship);
   SQLite::Statement& update = c.Prepare(
       "UPDATE relationships SET valid_from = ?2, valid_to = ?3, revision = ?4, update_time = ?5, "
-      "data = ?6 WHERE id = ?1");
+      "data = ?6, type = ?7, partner_id = ?8, related_partner_id = ?9 WHERE id = ?1");
   update.bind(1, id);
   update.bind(2, DayNumber(relationship.valid_from(), relationship.has_valid_from(), kOpenStart));
   update.bind(3, DayNumber(relationship.valid_to(), relationship.has_valid_to(), kOpenEnd));
   update.bind(4, static_cast<int64_t>(revision));
   update.bind(5, static_cast<int64_t>(api::TimestampToMicros(relationship.update_time())));
   update.bind(6, blob.data(), static_cast<int>(blob.size()));
+  update.bind(7, static_cast<int>(relationship.type()));
+  update.bind(8, IdOf(relationship.partner()));
+  update.bind(9, IdOf(relationship.related_partner()));
   update.exec();
   update.reset();
 }

@@ -139,6 +139,16 @@ CREATE TABLE partner_ibans (
 CREATE INDEX partner_ibans_by_partner ON partner_ibans (partner_id);
 )sql";
 
+// Which partner each merged one went into, to find the partners merged into
+// a survivor (a later merge or an erasure carries them along).
+constexpr char kMergesV9[] = R"sql(
+CREATE TABLE partner_merges (
+  merged_id TEXT NOT NULL PRIMARY KEY REFERENCES partners (id) ON DELETE CASCADE,
+  survivor_id TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX partner_merges_by_survivor ON partner_merges (survivor_id);
+)sql";
+
 }  // namespace
 
 std::vector<db::Migration> Migrations() {
@@ -152,6 +162,7 @@ std::vector<db::Migration> Migrations() {
       {6, "full-text search", kSearchIndexSchema, IndexAllPartners},
       {7, "partner state", kPartnerStateV7},
       {8, "bank accounts index, folded names in search", kIbansV8, RebuildPartnerIndexes},
+      {9, "merges", kMergesV9},
   };
 }
 

@@ -63,10 +63,11 @@ TEST_CASE("migration 8 indexes the partners already stored", "[partners][migrati
     raw.exec("DROP TABLE partner_ibans");
     raw.exec("DELETE FROM partner_search");
     raw.exec("DELETE FROM partner_search_keys");
+    raw.exec("DROP TABLE partner_merges");  // migration 9 recreates it
     raw.exec("PRAGMA user_version = 7");
   }
   auto db = Open(path);
-  CHECK(db->schema_version() == 8);
+  CHECK(db->schema_version() == crm::partners::Migrations().back().version);
   CHECK(Count(*db, "SELECT count(*) FROM partner_ibans") == 2);
   CHECK(Count(*db, "SELECT count(*) FROM partner_ibans WHERE iban = 'DE89370400440532013000' "
                    "AND partner_id = 'p1'") == 1);
