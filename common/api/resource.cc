@@ -65,6 +65,26 @@ absl::Status CheckEtag(absl::string_view sent, int64_t current_revision,
   return StaleEtag(resource_name);
 }
 
+bool IsValidResourceId(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id.front()) || id.back() == '-') {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+absl::Status CheckResourceId(absl::string_view id, absl::string_view field) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsValidResourceId(id)) {
+    return InvalidField(field,
+                        "must be 1 to 63 lower-case letters, digits or \"-\", starting with a "
+                        "letter and not ending with \"-\"");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
   if (request_id.size() > 100) return InvalidField(field, "must be at most 100 characters");
   for (char c : request_id) {

@@ -25,6 +25,14 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
                                               absl::string_view collection,
                                               absl::string_view field);
 
+// A client-chosen id (AIP-122), e.g. "monitor-24": 1 to 63 lower-case ASCII
+// letters, digits or "-", starting with a letter, not ending with "-".
+bool IsValidResourceId(absl::string_view id);
+
+// INVALID_ARGUMENT naming `field` unless IsValidResourceId(id); "is
+// required" when empty.
+absl::Status CheckResourceId(absl::string_view id, absl::string_view field);
+
 // The etag of a resource at `revision`: opaque to clients, compared verbatim.
 std::string EtagForRevision(int64_t revision);
 

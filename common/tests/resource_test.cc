@@ -150,6 +150,23 @@ TEST_CASE("Etags follow the revision and stale ones are ABORTED", "[resource]") 
   CHECK(CheckEtag("garbage", 7, "partners/abc").code() == absl::StatusCode::kAborted);
 }
 
+TEST_CASE("Client-chosen ids follow AIP-122", "[resource]") {
+  for (const char* id : {"a", "monitor-24", "standard", "x1-2-3", "a0"}) {
+    INFO(id);
+    CHECK(IsValidResourceId(id));
+    CHECK(CheckResourceId(id, "product_id").ok());
+  }
+  CHECK(IsValidResourceId(std::string(63, 'a')));
+  for (const std::string& id : {std::string(64, 'a'), std::string("1abc"), std::string("-abc"),
+                               std::string("abc-"), std::string("Abc"), std::string("a_b"),
+                               std::string("a b"), std::string("a/b"), std::string("caf\xc3\xa9")}) {
+    INFO(id);
+    CHECK_FALSE(IsValidResourceId(id));
+    CheckInvalid(CheckResourceId(id, "product_id"), "product_id");
+  }
+  CheckInvalid(CheckResourceId("", "tax_class_id"), "tax_class_id");
+}
+
 TEST_CASE("ValidateRequestId accepts printable ASCII up to 100 characters", "[resource]") {
   CHECK(ValidateRequestId("", "request_id").ok());
   CHECK(ValidateRequestId("0b6f7d5e-3a3c-4c47-9a8e-5b1f1d1c2a10", "request_id").ok());
