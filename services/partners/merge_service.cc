@@ -2,6 +2,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/api/idempotency.h"
@@ -79,6 +80,17 @@ absl::StatusOr<MergePlan> PlanMerge(const v1::MergePartnersRequest& req) {
       violations.AddAll(s);
     } else if (!chosen.insert(rule.field()).second) {
       violations.Add(field, absl::StrCat("\"", rule.field(), "\" is chosen twice"));
+    } else {
+      // "person" and "person.given_name" would fight over the same value.
+      for (const std::string& other : chosen) {
+        const std::string& shorter = other.size() < rule.field().size() ? other : rule.field();
+        const std::string& longer = other.size() < rule.field().size() ? rule.field() : other;
+        if (other != rule.field() && absl::StartsWith(longer, absl::StrCat(shorter, "."))) {
+          violations.Add(field, absl::StrCat("\"", rule.field(), "\" overlaps \"", other,
+                                             "\", chosen by another rule"));
+          break;
+        }
+      }
     }
     const std::string source_field = Child(rule_path, "source_partner");
     absl::StatusOr<std::string> source =
@@ -183,6 +195,23 @@ absl::Status Merge(db::Connection& c, const CallContext& call, const v1::MergePa
     merged.push_back(*std::move(stored));
   }
 
+  // A rule may only name the data of the partners' own category.
+  static const std::vector<std::pair<const char*, v1::PartnerCategory>> kCategoryData = {
+      {"person", v1::PARTNER_CATEGORY_PERSON},
+      {"organization", v1::PARTNER_CATEGORY_ORGANIZATION},
+      {"group", v1::PARTNER_CATEGORY_GROUP}};
+  for (int i = 0; i < req.field_rules_size(); ++i) {
+    const std::string& path = req.field_rules(i).field();
+    for (const auto& [data, category] : kCategoryData) {
+      if ((path == data || absl::StartsWith(path, absl::StrCat(data, "."))) &&
+          survivor->partner.category() != category) {
+        return InvalidField(Child(Element("field_rules", i), "field"),
+                            absl::StrCat("\"", path, "\" is not data of a ",
+                                         v1::PartnerCategory_Name(survivor->partner.category())));
+      }
+    }
+  }
+
   std::vector<const v1::Partner*> sources;
   for (const StoredPartner& m : merged) sources.push_back(&m.partner);
   std::vector<FieldChoice> choices;
@@ -209,9 +238,9 @@ absl::Status Merge(db::Connection& c, const CallContext& call, const v1::MergePa
   const v1::Partner before = survivor->partner;
   survivor->partner = *std::move(result);
   Save(c, call, plan.survivor_id, before, *survivor, req.request_id());
+  MoveRelationships(c, call, plan.merged_ids, plan.survivor_id, req.request_id(), resp);
   for (size_t i = 0; i < merged.size(); ++i) {
     const std::string& id = plan.merged_ids[i];
-    MoveRelationships(c, call, id, plan.survivor_id, resp);
     MoveConsent(c, call, id, plan.survivor_id, req.request_id(), resp);
     MarkMerged(c, call, id, merged[i], survivor->partner.name(), req.request_id(), resp);
   }

@@ -262,10 +262,28 @@ grpc::ServerUnaryReactor* PartnersService::DeletePartner(grpc::CallbackServerCon
           absl::StatusOr<StoredPartner> stored =
               LoadForWrite(c, *id, req.name(), req.etag(), /*must_be_active=*/false);
           if (!stored.ok()) return stored.status();
-          DeleteRelationshipsOf(c, call, *id);
-          partners::DeletePartner(c, *id);
-          feed::AppendChange(c, req.name(), feed::v1::CHANGE_KIND_DELETED, nullptr, call, "");
-          RecordAudit(c, call, *id, stored->partner, v1::Partner(), "");
+          if (stored->partner.state() == v1::PARTNER_STATE_MERGED) {
+            return FailedPrecondition(
+                "STATE", req.name(),
+                absl::StrCat("was merged into ", stored->partner.merged_into(),
+                             " and its name must keep resolving; erase it to remove its "
+                             "personal data, or delete the survivor"));
+          }
+          // The partners merged into this one are the same party: they go too,
+          // rather than point at a partner that no longer exists.
+          std::vector<std::pair<std::string, v1::Partner>> doomed = {{*id, stored->partner}};
+          for (const std::string& merged_id : PartnersMergedInto(c, *id)) {
+            if (std::optional<StoredPartner> merged = LoadPartner(c, merged_id)) {
+              doomed.emplace_back(merged_id, merged->partner);
+            }
+          }
+          for (const auto& [doomed_id, partner] : doomed) {
+            DeleteRelationshipsOf(c, call, doomed_id);
+            partners::DeletePartner(c, doomed_id);
+            feed::AppendChange(c, absl::StrCat(kCollection, "/", doomed_id),
+                               feed::v1::CHANGE_KIND_DELETED, nullptr, call, "");
+            RecordAudit(c, call, doomed_id, partner, v1::Partner(), "");
+          }
           return absl::OkStatus();
         });
       });

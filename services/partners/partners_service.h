@@ -14,13 +14,13 @@ namespace crm::partners {
 void DeleteRelationshipsOf(db::Connection& c, const server::CallContext& call,
                            const std::string& partner_id);
 
-// Re-points the relationships of a partner merged into `to_id` to it, in
+// Re-points the relationships of the partners merged into `to_id` to it, in
 // the merge's write. Those `to_id` cannot hold (a relationship with itself,
 // a repeat, a broken hierarchy) are deleted instead. Each change goes on the
 // feed, in the audit trails and into `out`.
 void MoveRelationships(db::Connection& c, const server::CallContext& call,
-                       const std::string& from_id, const std::string& to_id,
-                       v1::MergePartnersResponse* out);
+                       const std::vector<std::string>& from_ids, const std::string& to_id,
+                       const std::string& request_id, v1::MergePartnersResponse* out);
 
 // Existing partners that may be the same as `draft` (normalised, with its
 // display name), scoring at least `min_score`, best first.

@@ -110,47 +110,59 @@ void DeleteRelationshipsOf(db::Connection& c, const CallContext& call,
   }
 }
 
-void MoveRelationships(db::Connection& c, const CallContext& call, const std::string& from_id,
-                       const std::string& to_id, v1::MergePartnersResponse* out) {
+void MoveRelationships(db::Connection& c, const CallContext& call,
+                       const std::vector<std::string>& from_ids, const std::string& to_id,
+                       const std::string& request_id, v1::MergePartnersResponse* out) {
   const std::string to_name = absl::StrCat("partners/", to_id);
-  for (const std::string& id : RelationshipIdsOf(c, from_id)) {
-    std::optional<StoredRelationship> stored = LoadRelationship(c, id);
-    if (!stored) continue;
-    const v1::Relationship before = stored->relationship;
-    v1::Relationship& moved = stored->relationship;
-    if (PartnerId(moved.partner()) == from_id) moved.set_partner(to_name);
-    if (PartnerId(moved.related_partner()) == from_id) moved.set_related_partner(to_name);
-    const std::string partner_id = PartnerId(moved.partner());
-    const std::string related_id = PartnerId(moved.related_partner());
-    std::string reason;
-    if (partner_id == related_id) {
-      reason = "would relate the survivor to itself";
-    } else if (OverlappingExists(c, moved.type(), partner_id, related_id, ValidFrom(moved),
-                                 ValidTo(moved),
-                                 moved.type() == v1::RELATIONSHIP_TYPE_IS_MARRIED_TO, id)) {
-      reason = "repeats a relationship the survivor has in that period";
-    } else if (moved.type() == v1::RELATIONSHIP_TYPE_IS_SUBSIDIARY_OF) {
-      if (IsAncestorOrSelf(c, partner_id, related_id)) {
-        reason = "would make a cycle in the organisation hierarchy";
-      } else if (HasParentDuring(c, partner_id, ValidFrom(moved), ValidTo(moved), id)) {
-        reason = "the subsidiary would have a second parent organisation in that period";
+  const std::set<std::string> merged(from_ids.begin(), from_ids.end());
+  std::set<std::string> seen;  // a relationship between two merged partners comes up twice
+  for (const std::string& from_id : from_ids) {
+    for (const std::string& id : RelationshipIdsOf(c, from_id)) {
+      if (!seen.insert(id).second) continue;
+      std::optional<StoredRelationship> stored = LoadRelationship(c, id);
+      if (!stored) continue;
+      const v1::Relationship before = stored->relationship;
+      v1::Relationship& moved = stored->relationship;
+      if (merged.count(PartnerId(moved.partner())) > 0) moved.set_partner(to_name);
+      if (merged.count(PartnerId(moved.related_partner())) > 0) moved.set_related_partner(to_name);
+      const std::string partner_id = PartnerId(moved.partner());
+      const std::string related_id = PartnerId(moved.related_partner());
+      std::string reason;
+      if (partner_id == related_id) {
+        reason = "would relate the survivor to itself";
+      } else if (OverlappingExists(c, moved.type(), partner_id, related_id, ValidFrom(moved),
+                                   ValidTo(moved),
+                                   moved.type() == v1::RELATIONSHIP_TYPE_IS_MARRIED_TO, id)) {
+        reason = "repeats a relationship the survivor has in that period";
+      } else if (moved.type() == v1::RELATIONSHIP_TYPE_IS_SUBSIDIARY_OF) {
+        if (IsAncestorOrSelf(c, partner_id, related_id)) {
+          reason = "would make a cycle in the organisation hierarchy";
+        } else if (HasParentDuring(c, partner_id, ValidFrom(moved), ValidTo(moved), id)) {
+          reason = "the subsidiary would have a second parent organisation in that period";
+        }
       }
+      if (!reason.empty()) {
+        DeleteRelationship(c, id);
+        RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_DELETED, before, v1::Relationship(),
+                                request_id);
+        v1::DroppedRelationship* dropped = out->add_dropped_relationships();
+        *dropped->mutable_relationship() = before;
+        dropped->set_reason(reason);
+        continue;
+      }
+      *moved.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+      ++stored->revision;
+      moved.set_etag(api::EtagForRevision(stored->revision));
+      ReplaceRelationship(c, id, moved, stored->revision);
+      RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_UPDATED, before, moved, request_id);
+      // The merged partner's own trail shows the relationship leaving it.
+      for (const std::string* end : {&before.partner(), &before.related_partner()}) {
+        if (merged.count(PartnerId(*end)) > 0) {
+          RecordAudit(c, call, PartnerId(*end), before, moved, request_id);
+        }
+      }
+      *out->add_moved_relationships() = moved;
     }
-    if (!reason.empty()) {
-      DeleteRelationship(c, id);
-      RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_DELETED, before, v1::Relationship(),
-                              "");
-      v1::DroppedRelationship* dropped = out->add_dropped_relationships();
-      *dropped->mutable_relationship() = before;
-      dropped->set_reason(reason);
-      continue;
-    }
-    *moved.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-    ++stored->revision;
-    moved.set_etag(api::EtagForRevision(stored->revision));
-    ReplaceRelationship(c, id, moved, stored->revision);
-    RecordRelationshipWrite(c, call, feed::v1::CHANGE_KIND_UPDATED, before, moved, "");
-    *out->add_moved_relationships() = moved;
   }
 }
 
