@@ -400,4 +400,14 @@ absl::StatusOr<SqlFragment> CompileFilter(std::string_view filter_text,
   return Parser(filter, fields).Parse();
 }
 
+std::vector<std::pair<std::string, int64_t>> EnumFilterValues(
+    const google::protobuf::EnumDescriptor* descriptor) {
+  std::vector<std::pair<std::string, int64_t>> values;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    if (descriptor->value(i)->number() == 0) continue;
+    values.emplace_back(descriptor->value(i)->name(), descriptor->value(i)->number());
+  }
+  return values;
+}
+
 }  // namespace crm::api

@@ -41,6 +41,8 @@
 #include <utility>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
+
 #include "absl/status/statusor.h"
 #include "common/db/sql_value.h"
 
@@ -62,6 +64,10 @@ struct FilterField {
   // e.g. {"PARTNER_CATEGORY_PERSON", 1}.
   std::vector<std::pair<std::string, int64_t>> enum_values;
 };
+
+// The enum_values of a kEnum field: every value of the enum but the zero one.
+std::vector<std::pair<std::string, int64_t>> EnumFilterValues(
+    const google::protobuf::EnumDescriptor* descriptor);
 
 inline constexpr size_t kMaxFilterBytes = 2000;
 inline constexpr int kMaxFilterDepth = 32;  // nested parentheses

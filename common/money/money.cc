@@ -19,14 +19,6 @@ Nanos DivideRounded(Nanos a, Nanos b) {
   return a >= 0 ? (a + half) / b : -((-a + half) / b);
 }
 
-bool IsCurrencyCode(std::string_view code) {
-  if (code.size() != 3) return false;
-  for (char c : code) {
-    if (c < 'A' || c > 'Z') return false;
-  }
-  return true;
-}
-
 std::string ToDecimalString(Nanos value) {
   if (value == 0) return "0";
   const bool negative = value < 0;
@@ -41,6 +33,14 @@ std::string ToDecimalString(Nanos value) {
 }
 
 }  // namespace
+
+bool IsCurrencyCode(std::string_view code) {
+  if (code.size() != 3) return false;
+  for (char c : code) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  return true;
+}
 
 bool CheckMoney(const type::v1::Money& money, const std::string& field, bool required,
                 bool allow_negative, std::string_view expected_currency, Violations* out) {
@@ -122,6 +122,12 @@ double FromScaled(Scaled value) { return static_cast<double>(value) / static_cas
 
 Nanos Multiply(Nanos amount, Scaled factor) { return DivideRounded(amount * factor, kScale); }
 
+Nanos MultiplyToMinorUnit(Nanos amount, Scaled factor, std::string_view currency_code) {
+  Nanos minor_unit = kNanosPerUnit;
+  for (int i = 0; i < MinorUnitDigits(currency_code); ++i) minor_unit /= 10;
+  return DivideRounded(amount * factor, static_cast<Nanos>(kScale) * minor_unit) * minor_unit;
+}
+
 Nanos Percent(Nanos amount, Scaled percent) {
   return DivideRounded(amount * percent, static_cast<Nanos>(kScale) * 100);
 }
@@ -140,6 +146,36 @@ std::string Format(Nanos amount, std::string_view currency_code) {
     absl::StrAppend(&text, ".", fraction_text);
   }
   return absl::StrCat(std::string(currency_code), " ", negative ? "-" : "", text);
+}
+
+std::string FormatScaled(Scaled value) {
+  std::string text = absl::StrCat(value / kScale);
+  Scaled fraction = value % kScale;
+  if (fraction < 0) fraction = -fraction;
+  if (value < 0 && value > -kScale) text = "-0";
+  if (fraction != 0) {
+    std::string digits = absl::StrFormat("%06d", static_cast<int>(fraction));
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    absl::StrAppend(&text, ".", digits);
+  }
+  return text;
+}
+
+std::optional<Scaled> CheckDecimal(double value, int max_digits, Scaled min, bool min_exclusive,
+                                   Scaled max, const std::string& field, Violations* out) {
+  const std::optional<Scaled> scaled = ToScaled(value, max_digits);
+  const std::string range = absl::StrCat(min_exclusive ? "above " : "from ", FormatScaled(min),
+                                         min_exclusive ? " and at most " : " to ", FormatScaled(max));
+  if (!scaled) {
+    out->Add(field, absl::StrCat("must be a number ", range, " with at most ", max_digits,
+                                 " decimals"));
+    return std::nullopt;
+  }
+  if (*scaled < min || (min_exclusive && *scaled == min) || *scaled > max) {
+    out->Add(field, absl::StrCat("must be ", range));
+    return std::nullopt;
+  }
+  return scaled;
 }
 
 }  // namespace crm::money

@@ -21,6 +21,9 @@ using Nanos = __int128;
 
 constexpr int64_t kNanosPerUnit = 1'000'000'000;
 
+// Three upper-case ASCII letters, the form of an ISO 4217 code.
+bool IsCurrencyCode(std::string_view code);
+
 // Checks `money` (required or not) and adds violations naming `field`:
 // currency code of three upper-case letters (also `expected_currency` when
 // not empty), nanos in range and of the sign of units, not negative unless
@@ -51,9 +54,21 @@ constexpr Scaled kScale = 1'000'000;
 // `max_digits` (at most kScaleDigits) digits after the point.
 std::optional<Scaled> ToScaled(double value, int max_digits);
 double FromScaled(Scaled value);
+// "12.5" for 12.5: no trailing zeros, for messages.
+std::string FormatScaled(Scaled value);
+
+// Checks a decimal sent by a client (a quantity, a percentage): at most
+// `max_digits` digits after the point and from `min` (exclusive when
+// `min_exclusive`) to `max`. Adds a violation naming `field` and returns
+// nullopt otherwise.
+std::optional<Scaled> CheckDecimal(double value, int max_digits, Scaled min, bool min_exclusive,
+                                   Scaled max, const std::string& field, Violations* out);
 
 // amount × factor, where factor is a Scaled (e.g. a quantity).
 Nanos Multiply(Nanos amount, Scaled factor);
+// amount × factor rounded once, half away from zero, to the currency's minor
+// unit: a line amount from a unit price and a quantity.
+Nanos MultiplyToMinorUnit(Nanos amount, Scaled factor, std::string_view currency_code);
 // amount × percent / 100, where percent is a Scaled.
 Nanos Percent(Nanos amount, Scaled percent);
 

@@ -79,5 +79,36 @@ TEST_CASE("Bad money is named by its field") {
   CHECK(v.list()[5].field == "e.currency_code");
 }
 
+TEST_CASE("Line amounts are rounded once, from the exact product") {
+  // 4.9999995 × 0.001 = 0.0049999995: EUR 0.00, though rounding first to
+  // nanos (0.005) and then to cents would give 0.01.
+  CHECK(MultiplyToMinorUnit(ToNanos(Eur(4, 999'999'500)), 1'000, "EUR") == 0);
+  CHECK(MultiplyToMinorUnit(ToNanos(Eur(2, 0)), 1'500'000, "EUR") == 3 * kNanosPerUnit);
+  CHECK(MultiplyToMinorUnit(ToNanos(Eur(0, 5'000'000)), 1'000'000, "EUR") == 10'000'000);
+  CHECK(MultiplyToMinorUnit(-ToNanos(Eur(0, 5'000'000)), 1'000'000, "EUR") == -10'000'000);
+  CHECK(MultiplyToMinorUnit(333 * kNanosPerUnit, 1'500'000, "JPY") == 500 * kNanosPerUnit);
+}
+
+TEST_CASE("Client decimals are checked for digits and range") {
+  Violations v;
+  CHECK(CheckDecimal(10, 4, 0, true, 100 * kScale, "percent", &v) == 10 * kScale);
+  CHECK(CheckDecimal(100, 4, 0, true, 100 * kScale, "percent", &v) == 100 * kScale);
+  CHECK(CheckDecimal(0.125, 3, 0, true, kScale * 1000, "quantity", &v) == 125'000);
+  CHECK(CheckDecimal(0, 4, 0, false, 100 * kScale, "rate", &v) == 0);
+  CHECK(v.empty());
+
+  CHECK_FALSE(CheckDecimal(0, 4, 0, true, 100 * kScale, "a", &v));
+  CHECK_FALSE(CheckDecimal(100.5, 4, 0, true, 100 * kScale, "b", &v));
+  CHECK_FALSE(CheckDecimal(0.0001, 3, 0, true, 100 * kScale, "c", &v));
+  CHECK_FALSE(CheckDecimal(-1, 4, 0, false, 100 * kScale, "d", &v));
+  REQUIRE(v.list().size() == 4);
+  CHECK(v.list()[0].field == "a");
+  CHECK(v.list()[0].description == "must be above 0 and at most 100");
+  CHECK(v.list()[1].field == "b");
+  CHECK(v.list()[2].field == "c");
+  CHECK(v.list()[2].description == "must be a number above 0 and at most 100 with at most 3 decimals");
+  CHECK(v.list()[3].description == "must be from 0 to 100");
+}
+
 }  // namespace
 }  // namespace crm::money

@@ -12,17 +12,6 @@ namespace {
 constexpr char kSelectColumns[] =
     "p.id, p.revision, p.create_time, p.update_time, p.display_name, p.data";
 
-template <typename EnumDescriptorFn>
-std::vector<std::pair<std::string, int64_t>> EnumValues(EnumDescriptorFn descriptor) {
-  std::vector<std::pair<std::string, int64_t>> values;
-  const google::protobuf::EnumDescriptor* d = descriptor();
-  for (int i = 0; i < d->value_count(); ++i) {
-    if (d->value(i)->number() == 0) continue;
-    values.emplace_back(d->value(i)->name(), d->value(i)->number());
-  }
-  return values;
-}
-
 // Builds the complete partner from a row selected with kSelectColumns.
 v1::Partner PartnerFromRow(SQLite::Statement& row, int64_t* revision) {
   v1::Partner partner;
@@ -89,14 +78,14 @@ std::string IndustryCode(const v1::Partner& partner) {
 
 const std::vector<api::FilterField>& PartnerFilterFields() {
   static const auto* fields = new std::vector<api::FilterField>{
-      {"category", api::FieldType::kEnum, "p.category", EnumValues(v1::PartnerCategory_descriptor)},
+      {"category", api::FieldType::kEnum, "p.category", api::EnumFilterValues(v1::PartnerCategory_descriptor())},
       {"role", api::FieldType::kEnum,
        "EXISTS (SELECT 1 FROM partner_roles r WHERE r.partner_id = p.id AND r.role_type = ?)",
-       EnumValues(v1::RoleType_descriptor)},
+       api::EnumFilterValues(v1::RoleType_descriptor())},
       {"customer_class", api::FieldType::kEnum,
        "EXISTS (SELECT 1 FROM partner_roles r WHERE r.partner_id = p.id AND r.role_type = 2 "
        "AND r.customer_class = ?)",
-       EnumValues(v1::CustomerClass_descriptor)},
+       api::EnumFilterValues(v1::CustomerClass_descriptor())},
       {"country_code", api::FieldType::kString,
        "EXISTS (SELECT 1 FROM partner_addresses a WHERE a.partner_id = p.id AND a.country_code = ?)",
        {}},

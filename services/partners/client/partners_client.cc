@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/errors.h"
 
 namespace crm::partners {
@@ -92,6 +93,31 @@ absl::StatusOr<v1::Partner> PartnersClient::AddPartnerRole(const v1::AddPartnerR
 absl::StatusOr<v1::Partner> PartnersClient::RemovePartnerRole(
     const v1::RemovePartnerRoleRequest& request, absl::Time deadline) {
   return Invoke(!request.etag().empty(), deadline, &Stub::RemovePartnerRole, request);
+}
+
+absl::StatusOr<v1::Partner> PartnersClient::ResolvePartner(const std::string& name,
+                                                           absl::Time deadline) {
+  absl::StatusOr<v1::Partner> partner = GetPartner(name, deadline);
+  if (partner.ok()) return partner;
+  switch (partner.status().code()) {
+    case absl::StatusCode::kNotFound:
+      return partner.status();
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::UnavailableError(absl::StrCat("the partners service could not be reached to "
+                                                 "check ", name, ": ",
+                                                 partner.status().message()));
+    default: {
+      // Keep the details (e.g. a BadRequest naming the field) for the caller.
+      absl::Status status(partner.status().code(),
+                          absl::StrCat("checking ", name, " with the partners service: ",
+                                       partner.status().message()));
+      partner.status().ForEachPayload([&status](absl::string_view url, const absl::Cord& payload) {
+        status.SetPayload(url, payload);
+      });
+      return status;
+    }
+  }
 }
 
 }  // namespace crm::partners

@@ -56,6 +56,13 @@ class PartnersClient {
   virtual absl::StatusOr<v1::Partner> RemovePartnerRole(
       const v1::RemovePartnerRoleRequest& request, absl::Time deadline);
 
+  // The partner a record elsewhere refers to, with the failure as that
+  // service's caller should see it: NOT_FOUND (named `name`) when it does
+  // not exist or was erased; UNAVAILABLE, saying partners could not be
+  // reached, when it timed out or was down. A merged partner resolves to
+  // its survivor.
+  absl::StatusOr<v1::Partner> ResolvePartner(const std::string& name, absl::Time deadline);
+
  private:
   // Runs `attempt` with a fresh context per try until it succeeds, fails
   // with anything but UNAVAILABLE, `retry` is false, or the deadline passes.

@@ -31,6 +31,7 @@
 #include "common/errors.h"
 #include "common/testing/sample_values.h"
 #include "common/testing/service_fixture.h"
+#include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -42,7 +43,10 @@ namespace {
 namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using crm::testing::ContextWithDeadline;
+using crm::testing::DetailOf;
+using crm::testing::ErrorReason;
 using crm::testing::MakeDate;
+using crm::testing::Outcome;
 using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 using Names = std::set<std::string>;
@@ -70,39 +74,10 @@ constexpr char kCycle[] = "would make a cycle in the organisation hierarchy";
 constexpr char kSecondParent[] =
     "the subsidiary would have a second parent organisation in that period";
 
-// "OK", or the code and the fields the server named:
-// "INVALID_ARGUMENT merged_partners[1]", "NOT_FOUND".
-std::string Outcome(const grpc::Status& status) {
-  if (status.ok()) return "OK";
-  std::string out(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
-  const auto violations = crm::FieldViolationsOf(crm::FromGrpcStatus(status));
-  for (size_t i = 0; i < violations.size(); ++i) {
-    absl::StrAppend(&out, i == 0 ? " " : ", ", violations[i].field);
-  }
-  return out;
-}
-
-// The status details of one type, if the status carries one.
-template <typename Detail>
-Detail DetailOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  Detail detail;
-  if (!details.ParseFromString(status.error_details())) return detail;
-  for (const auto& any : details.details()) {
-    if (any.UnpackTo(&detail)) return detail;
-  }
-  return detail;
-}
-
 // The type of the PreconditionFailure, e.g. "STATE" or "MERGE_RESULT_INVALID".
 std::string PreconditionType(const grpc::Status& status) {
   const auto failure = DetailOf<google::rpc::PreconditionFailure>(status);
   return failure.violations().empty() ? "" : failure.violations(0).type();
-}
-
-// The reason of the ErrorInfo, e.g. "PARTNER_ERASED".
-std::string ErrorReason(const grpc::Status& status) {
-  return DetailOf<google::rpc::ErrorInfo>(status).reason();
 }
 
 // Partners as a user sends them.
