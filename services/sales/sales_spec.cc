@@ -1,0 +1,32 @@
+#include "services/sales/sales_spec.h"
+
+#include "services/partners/client/partners_client.h"
+#include "services/sales/catalog_service.h"
+#include "services/sales/pricing_service.h"
+#include "services/sales/schema.h"
+
+namespace crm::sales {
+
+server::ServiceSpec SalesSpec() {
+  server::ServiceSpec spec;
+  spec.defaults.service_name = "sales";
+  spec.defaults.grpc_address = "127.0.0.1:50052";
+  spec.defaults.metrics_address = "127.0.0.1:9402";
+  spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
+  spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService"};
+  spec.migrations = Migrations();
+  spec.make_services = [](server::Runtime& runtime) {
+    partners::PartnersClientOptions options;
+    // A caller without a deadline should hear soon that partners is down.
+    options.default_timeout = absl::Seconds(2);
+    auto partners = std::make_shared<partners::PartnersClient>(
+        partners::PartnersClient::MakeChannel(runtime.config().peers.at("partners")), options);
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<CatalogService>(runtime));
+    services.push_back(std::make_unique<PricingService>(runtime, partners));
+    return services;
+  };
+  return spec;
+}
+
+}  // namespace crm::sales

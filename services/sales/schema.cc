@@ -1,0 +1,102 @@
+#include "services/sales/schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/dates.h"
+#include "common/api/idempotency.h"
+#include "common/feed/change_feed.h"
+#include "crm/sales/v1/pricing.pb.h"
+#include "crm/sales/v1/product.pb.h"
+
+namespace crm::sales {
+namespace {
+
+using google::protobuf::Message;
+
+std::string ValidFrom(const google::type::Date& date) {
+  return api::IsDateSet(date) ? api::IsoDate(date) : kOpenStart;
+}
+std::string ValidTo(const google::type::Date& date) {
+  return api::IsDateSet(date) ? api::IsoDate(date) : kOpenEnd;
+}
+
+template <typename Resource>
+const Resource& As(const Message& m) {
+  return static_cast<const Resource&>(m);
+}
+
+}  // namespace
+
+const db::ResourceTable& TaxClassTable() {
+  static const auto* table = new db::ResourceTable("tax_classes", "taxClasses");
+  return *table;
+}
+
+const db::ResourceTable& ProductTable() {
+  using v1::Product;
+  static const auto* table = new db::ResourceTable(
+      "products", "products",
+      {{"display_name", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Product>(m).display_name(); }},
+       {"product_group", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Product>(m).product_group(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Product>(m).state()}; }},
+       {"tax_class", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Product>(m).tax_class(); }}});
+  return *table;
+}
+
+const db::ResourceTable& PriceListTable() {
+  using v1::PriceList;
+  static const auto* table = new db::ResourceTable(
+      "price_lists", "priceLists",
+      {{"currency_code", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<PriceList>(m).currency_code(); }},
+       {"price_group", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<PriceList>(m).price_group(); }},
+       {"valid_from", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return ValidFrom(As<PriceList>(m).valid_from()); }},
+       {"valid_to", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return ValidTo(As<PriceList>(m).valid_to()); }}});
+  return *table;
+}
+
+const db::ResourceTable& PriceConditionTable() {
+  using v1::PriceCondition;
+  static const auto* table = new db::ResourceTable(
+      "price_conditions", "priceConditions",
+      {{"type", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<PriceCondition>(m).type()}; }},
+       {"valid_from", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue {
+          return ValidFrom(As<PriceCondition>(m).valid_from());
+        }},
+       {"valid_to", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return ValidTo(As<PriceCondition>(m).valid_to()); }},
+       {"scope_product", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<PriceCondition>(m).scope().product(); }},
+       {"scope_product_group", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+          return As<PriceCondition>(m).scope().product_group();
+        }}});
+  return *table;
+}
+
+std::vector<db::Migration> Migrations() {
+  return {
+      {1, "runtime tables, catalogue and pricing",
+       absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, TaxClassTable().Schema(),
+                    ProductTable().Schema(),
+                    "CREATE INDEX products_by_group ON products (product_group, id);\n"
+                    "CREATE INDEX products_by_tax_class ON products (tax_class);\n",
+                    PriceListTable().Schema(),
+                    "CREATE INDEX price_lists_by_currency ON price_lists (currency_code, "
+                    "valid_from);\n"
+                    "CREATE INDEX price_lists_by_time ON price_lists (create_time, id);\n",
+                    PriceConditionTable().Schema(),
+                    "CREATE INDEX price_conditions_by_scope ON price_conditions "
+                    "(scope_product, scope_product_group);\n"
+                    "CREATE INDEX price_conditions_by_time ON price_conditions (create_time, id);\n")},
+  };
+}
+
+}  // namespace crm::sales

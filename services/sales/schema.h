@@ -1,0 +1,28 @@
+// The sales database: its tables and migrations.
+#ifndef CRM_SERVICES_SALES_SCHEMA_H_
+#define CRM_SERVICES_SALES_SCHEMA_H_
+
+#include <vector>
+
+#include "common/db/database.h"
+#include "common/db/resource_table.h"
+
+namespace crm::sales {
+
+std::vector<db::Migration> Migrations();
+
+// Resources kept whole as protos (common/db/resource_table.h), with the
+// columns lists and pricing select on.
+const db::ResourceTable& TaxClassTable();
+const db::ResourceTable& ProductTable();
+const db::ResourceTable& PriceListTable();
+const db::ResourceTable& PriceConditionTable();
+
+// Open validity ends as stored, so that "valid on D" is
+// `valid_from <= D AND valid_to >= D` without NULLs.
+inline constexpr char kOpenStart[] = "0000-00-00";
+inline constexpr char kOpenEnd[] = "9999-99-99";
+
+}  // namespace crm::sales
+
+#endif  // CRM_SERVICES_SALES_SCHEMA_H_
