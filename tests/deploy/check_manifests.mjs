@@ -1,7 +1,8 @@
 // Checks the Kubernetes manifests under deploy/kubernetes against the
 // Kubernetes API schemas (kubernetes-models) and the suite's own rules:
 // every service pod is hardened, probed over gRPC and single-writer, and
-// every Service port reaches a named container port of its pods.
+// every Service port reaches a named container port of its pods, and every
+// peer address names a Service and one of its ports.
 // usage: node check_manifests.mjs <repo root>
 // The packages come from the repository's node_modules (tools/dev/install-deps).
 import fs from 'node:fs';
@@ -92,6 +93,28 @@ function checkServices(docs) {
   }
 }
 
+// A service reaches its peers through CRM_<PEER>_ADDRESS = "<service>:<port>":
+// that Service must exist and expose the port.
+function checkPeers(docs) {
+  const services = new Map(docs.filter((d) => d.value.kind === 'Service')
+    .map((d) => [d.value.metadata.name, d.value]));
+  for (const { value: w } of docs.filter((d) => d.value.kind === 'StatefulSet' || d.value.kind === 'Deployment')) {
+    for (const c of w.spec.template.spec.containers) {
+      for (const e of c.env ?? []) {
+        const peer = /^CRM_([A-Z]+)_ADDRESS$/.exec(e.name);
+        if (!peer || e.name === 'CRM_GRPC_ADDRESS' || e.name === 'CRM_METRICS_ADDRESS') continue;
+        const at = `${w.kind}/${w.metadata.name} ${e.name}`;
+        const [host, port] = String(e.value).split(':');
+        const service = services.get(host);
+        if (!service) { fail(at, `no Service named ${host}`); continue; }
+        if (!service.spec.ports.some((p) => String(p.port) === port)) {
+          fail(at, `Service ${host} has no port ${port}`);
+        }
+      }
+    }
+  }
+}
+
 const overlays = path.join(root, 'deploy/kubernetes/overlays');
 const roots = [path.join(root, 'deploy/kubernetes/base'),
   ...fs.readdirSync(overlays).map((o) => path.join(overlays, o))];
@@ -106,6 +129,7 @@ for (const dir of roots) {
     checked++;
   }
   checkServices(docs);
+  checkPeers(docs);
 }
 if (checked === 0) fail('deploy/kubernetes', 'no manifests found');
 for (const f of failures) console.error(`FAIL ${f}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# What a user does first with a running service: list its services through
-# reflection with buf curl, check health, create and list a partner, and see
-# those calls counted on /metrics.
+# What a user does first with a running suite: list the services through
+# reflection with buf curl, check health, create and list a partner, see
+# those calls counted on /metrics, and price an item with sales.
 # usage: buf_curl_smoke.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin_dir=$1
@@ -13,17 +13,27 @@ metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1"
 "$bin_dir/crm-partners" --grpc_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
   --data_dir="$work" 2>"$work/log" &
 pid=$!
-cleanup() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+sales_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin_dir/crm-sales" --grpc_address="127.0.0.1:$sales_port" --metrics_address= \
+  --data_dir="$work" --partners_address="127.0.0.1:$port" 2>"$work/sales.log" &
+sales_pid=$!
+cleanup() {
+  kill -TERM "$pid" "$sales_pid" 2>/dev/null || true
+  wait "$pid" "$sales_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 call() { "$buf" curl --protocol grpc --http2-prior-knowledge "$@"; }
 fail() { echo "FAIL: $*" >&2; echo "--- service log:" >&2; cat "$work/log" >&2; exit 1; }
 
-for _ in $(seq 1 100); do
-  if call --data '{}' "http://127.0.0.1:$port/grpc.health.v1.Health/Check" 2>/dev/null | grep -q '"SERVING"'; then
-    break
-  fi
-  sleep 0.1
+for p in "$port" "$sales_port"; do
+  for _ in $(seq 1 100); do
+    if call --data '{}' "http://127.0.0.1:$p/grpc.health.v1.Health/Check" 2>/dev/null | grep -q '"SERVING"'; then
+      break
+    fi
+    sleep 0.1
+  done
 done
 
 services=$(call --list-services "http://127.0.0.1:$port") || fail "list-services"
@@ -56,4 +66,16 @@ grep -q 'grpc_server_handled_total{.*grpc_method="CreatePartner".*grpc_code="OK"
   grep -q 'grpc_server_handled_total{grpc_code="OK",grpc_method="CreatePartner"' <<<"$metrics" ||
   fail "metrics lack CreatePartner: $(grep grpc_server_handled_total <<<"$metrics")"
 grep -q 'grpc_method="ListPartners"' <<<"$metrics" || fail "metrics lack ListPartners"
+sales_services=$(call --list-services "http://127.0.0.1:$sales_port") || fail "sales list-services"
+for s in crm.sales.v1.CatalogService crm.sales.v1.PricingService crm.feed.v1.ChangeFeedService; do
+  grep -qx "$s" <<<"$sales_services" || fail "sales reflection does not list $s: $sales_services"
+done
+call --data '{"taxClassId":"standard","taxClass":{"displayName":"Standard","ratePercent":19}}' \
+  "http://127.0.0.1:$sales_port/crm.sales.v1.CatalogService/CreateTaxClass" >/dev/null || fail "create tax class"
+call --data '{"productId":"monitor-24","product":{"displayName":"24-inch monitor","productGroup":"MONITORS",
+  "unit":"EA","listPrice":{"currencyCode":"EUR","units":"200"},"taxClass":"taxClasses/standard"}}' \
+  "http://127.0.0.1:$sales_port/crm.sales.v1.CatalogService/CreateProduct" >/dev/null || fail "create product"
+priced=$(call --data '{"items":[{"product":"products/monitor-24","quantity":3}]}' \
+  "http://127.0.0.1:$sales_port/crm.sales.v1.PricingService/PriceItems") || fail "price items"
+grep -q '"units": "714"' <<<"$priced" || fail "3 x 200.00 + 19 % should be 714.00 gross: $priced"
 echo "buf curl smoke: ok"

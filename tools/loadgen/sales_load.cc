@@ -1,0 +1,259 @@
+// crm-sales-load: drives a running sales service (with partners beside it)
+// and prints throughput and latency percentiles of PriceItems. A benchmark,
+// not a test.
+//
+//   crm-sales-load --mix=setup --products=1000 --conditions=5000
+//       creates a tax class, products p0..p(N-1) in 20 product groups, one
+//       price list per price group, and condition records: per product
+//       group an A-class volume scale, per product a campaign price, and
+//       customer-class discounts, all valid today; plus one A-class RETAIL
+//       customer in partners. Run once on empty data folders.
+//   crm-sales-load --mix=price --items=10 --clients=8 --seconds=10
+//       prices orders of --items random products for that customer.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "crm/sales/v1/catalog_service.grpc.pb.h"
+#include "crm/sales/v1/pricing_service.grpc.pb.h"
+
+namespace {
+
+namespace pv1 = crm::partners::v1;
+namespace sv1 = crm::sales::v1;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string target = "127.0.0.1:50052";
+  std::string partners = "127.0.0.1:50051";
+  std::string mix = "price";
+  int clients = 8;
+  int seconds = 10;
+  int products = 1000;
+  int conditions = 5000;
+  int items = 10;
+};
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* flag) -> const char* {
+      const size_t n = std::strlen(flag);
+      return arg.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
+    };
+    if (const char* v = value("--target=")) o.target = v;
+    else if (const char* v = value("--partners=")) o.partners = v;
+    else if (const char* v = value("--mix=")) o.mix = v;
+    else if (const char* v = value("--clients=")) o.clients = std::max(1, std::atoi(v));
+    else if (const char* v = value("--seconds=")) o.seconds = std::max(1, std::atoi(v));
+    else if (const char* v = value("--products=")) o.products = std::max(1, std::atoi(v));
+    else if (const char* v = value("--conditions=")) o.conditions = std::max(0, std::atoi(v));
+    else if (const char* v = value("--items=")) o.items = std::clamp(std::atoi(v), 1, 500);
+    else {
+      std::fprintf(stderr,
+                   "usage: crm-sales-load [--target=host:port] [--partners=host:port] "
+                   "[--mix=setup|price] [--clients=N] [--seconds=N] [--products=N] "
+                   "[--conditions=N] [--items=N]\n");
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
+
+bool Check(const grpc::Status& status, const std::string& what) {
+  if (status.ok() || status.error_code() == grpc::StatusCode::ALREADY_EXISTS) return true;
+  std::fprintf(stderr, "%s: %d %s\n", what.c_str(), status.error_code(),
+               status.error_message().c_str());
+  return false;
+}
+
+crm::type::v1::Money Eur(int64_t units, int32_t nanos = 0) {
+  crm::type::v1::Money m;
+  m.set_currency_code("EUR");
+  m.set_units(units);
+  m.set_nanos(nanos);
+  return m;
+}
+
+std::string Group(int product) { return absl::StrCat("GROUP-", product % 20); }
+
+constexpr char kCustomerRequestId[] = "sales-load-customer";
+
+int Setup(const Options& o) {
+  auto catalog = sv1::CatalogService::NewStub(grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()));
+  auto pricing = sv1::PricingService::NewStub(grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()));
+  sv1::CreateTaxClassRequest tax;
+  tax.set_tax_class_id("standard");
+  tax.mutable_tax_class()->set_display_name("Standard");
+  tax.mutable_tax_class()->set_rate_percent(19);
+  sv1::TaxClass tax_class;
+  if (!Check(catalog->CreateTaxClass(Context().get(), tax, &tax_class), "tax class")) return 1;
+  for (int p = 0; p < o.products; ++p) {
+    sv1::CreateProductRequest request;
+    request.set_product_id(absl::StrCat("p", p));
+    sv1::Product* product = request.mutable_product();
+    product->set_display_name(absl::StrCat("Product ", p));
+    product->set_product_group(Group(p));
+    product->set_unit("EA");
+    *product->mutable_list_price() = Eur(10 + p % 990, (p * 7919) % 100 * 10'000'000);
+    *product->mutable_cost_price() = Eur(5 + p % 400);
+    product->set_tax_class("taxClasses/standard");
+    sv1::Product created;
+    if (!Check(catalog->CreateProduct(Context().get(), request, &created), "product")) return 1;
+  }
+  for (const char* group : {"RETAIL", "WHOLESALE"}) {
+    sv1::CreatePriceListRequest request;
+    sv1::PriceList* list = request.mutable_price_list();
+    list->set_display_name(absl::StrCat(group, " prices"));
+    list->set_currency_code("EUR");
+    list->set_price_group(group);
+    for (int p = 0; p < std::min(o.products, 1000); p += 2) {
+      sv1::PriceListEntry* entry = list->add_entries();
+      entry->set_product(absl::StrCat("products/p", p));
+      *entry->mutable_price() = Eur(9 + p % 990);
+    }
+    request.set_request_id(absl::StrCat("sales-load-list-", group));
+    sv1::PriceList created;
+    if (!Check(pricing->CreatePriceList(Context().get(), request, &created), "price list")) return 1;
+  }
+  for (int k = 0; k < o.conditions; ++k) {
+    sv1::CreatePriceConditionRequest request;
+    request.set_request_id(absl::StrCat("sales-load-condition-", k));
+    sv1::PriceCondition* c = request.mutable_price_condition();
+    c->set_display_name(absl::StrCat("Condition ", k));
+    c->set_priority(k % 7);
+    switch (k % 3) {
+      case 0: {  // volume scale for A-class customers on a product group
+        c->set_type(sv1::CONDITION_TYPE_DISCOUNT_PERCENT);
+        c->mutable_scope()->set_product_group(Group(k / 3));
+        c->mutable_scope()->set_customer_class(pv1::CUSTOMER_CLASS_A);
+        for (int level = 1; level <= 3; ++level) {
+          sv1::ScaleLevel* s = c->add_scale();
+          s->set_min_quantity(level * 10);
+          s->set_percent(level * 2.5);
+        }
+        break;
+      }
+      case 1:  // campaign price for one product
+        c->set_type(sv1::CONDITION_TYPE_PRICE);
+        c->mutable_scope()->set_product(absl::StrCat("products/p", (k / 3) % o.products));
+        c->mutable_scope()->set_campaign(absl::StrCat("campaigns/c", k % 5));
+        *c->mutable_amount() = Eur(8);
+        break;
+      default:  // class discount on one product
+        c->set_type(sv1::CONDITION_TYPE_DISCOUNT_PERCENT);
+        c->mutable_scope()->set_product(absl::StrCat("products/p", (k / 3) % o.products));
+        c->mutable_scope()->set_customer_class(k % 2 ? pv1::CUSTOMER_CLASS_A : pv1::CUSTOMER_CLASS_B);
+        c->set_percent(3);
+        break;
+    }
+    sv1::PriceCondition created;
+    if (!Check(pricing->CreatePriceCondition(Context().get(), request, &created), "condition")) {
+      return 1;
+    }
+  }
+  auto partners = pv1::PartnerService::NewStub(grpc::CreateChannel(o.partners, grpc::InsecureChannelCredentials()));
+  pv1::CreatePartnerRequest request;
+  request.set_request_id(kCustomerRequestId);
+  pv1::Partner* p = request.mutable_partner();
+  p->set_category(pv1::PARTNER_CATEGORY_ORGANIZATION);
+  p->mutable_organization()->set_legal_name("Load Retail AG");
+  p->mutable_organization()->set_industry_code("RETAIL");
+  pv1::Role* role = p->add_roles();
+  role->set_type(pv1::ROLE_TYPE_CUSTOMER);
+  role->mutable_customer()->set_customer_class(pv1::CUSTOMER_CLASS_A);
+  role->mutable_customer()->set_price_group("RETAIL");
+  pv1::Partner created;
+  if (!Check(partners->CreatePartner(Context().get(), request, &created), "customer")) return 1;
+  std::printf("set up %d products, %d conditions, customer %s\n", o.products, o.conditions,
+              created.name().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = Parse(argc, argv);
+  if (o.mix == "setup") return Setup(o);
+  if (o.mix != "price") {
+    std::fprintf(stderr, "unknown --mix=%s\n", o.mix.c_str());
+    return 2;
+  }
+  // The customer the setup created, found again by its request id.
+  std::string customer;
+  {
+    auto partners = pv1::PartnerService::NewStub(grpc::CreateChannel(o.partners, grpc::InsecureChannelCredentials()));
+    pv1::ListPartnersRequest request;
+    request.set_filter("display_name = \"Load Retail AG\"");
+    pv1::ListPartnersResponse response;
+    if (!Check(partners->ListPartners(Context().get(), request, &response), "find customer") ||
+        response.partners().empty()) {
+      std::fprintf(stderr, "no customer: run --mix=setup first\n");
+      return 1;
+    }
+    customer = response.partners(0).name();
+  }
+  std::atomic<long> errors{0};
+  std::mutex mu;
+  std::vector<double> latencies_ms;
+  const auto end = Clock::now() + std::chrono::seconds(o.seconds);
+  std::vector<std::thread> threads;
+  for (int client = 0; client < o.clients; ++client) {
+    threads.emplace_back([&, client] {
+      grpc::ChannelArguments args;
+      args.SetInt("crm.client", client);  // a connection per client
+      auto stub = sv1::PricingService::NewStub(
+          grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args));
+      std::vector<double> mine;
+      for (long n = 0; Clock::now() < end; ++n) {
+        sv1::PriceItemsRequest request;
+        request.set_customer(customer);
+        if (n % 4 == 0) request.set_campaign(absl::StrCat("campaigns/c", n % 5));
+        for (int i = 0; i < o.items; ++i) {
+          sv1::ItemToPrice* item = request.add_items();
+          const uint64_t x = static_cast<uint64_t>(n * 2654435761u + client * 40503u + i * 97u);
+          item->set_product(absl::StrCat("products/p", x % static_cast<uint64_t>(o.products)));
+          item->set_quantity(1 + static_cast<double>(x % 40));
+        }
+        sv1::PriceItemsResponse response;
+        const auto started = Clock::now();
+        const grpc::Status status = stub->PriceItems(Context().get(), request, &response);
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+        if (!status.ok()) {
+          if (errors++ == 0) Check(status, "PriceItems");
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  auto pct = [&](double p) {
+    return latencies_ms.empty() ? 0.0 : latencies_ms[static_cast<size_t>(p * (latencies_ms.size() - 1))];
+  };
+  std::printf("mix=price items=%d clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
+              "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms\n",
+              o.items, o.clients, o.seconds, latencies_ms.size(), errors.load(),
+              latencies_ms.size() / static_cast<double>(o.seconds), pct(0.5), pct(0.9), pct(0.99),
+              latencies_ms.empty() ? 0.0 : latencies_ms.back());
+  return errors.load() == 0 ? 0 : 1;
+}
