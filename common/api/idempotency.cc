@@ -87,4 +87,21 @@ absl::Status RunOnce(db::Connection& connection, absl::string_view method,
   return status;
 }
 
+absl::StatusOr<bool> AnswerRetry(db::Database& database, absl::string_view method,
+                                 absl::string_view request_id,
+                                 const google::protobuf::Message& request,
+                                 google::protobuf::Message* response) {
+  if (request_id.empty()) return false;
+  absl::StatusOr<std::optional<std::string>> earlier;
+  absl::Status read = database.Read([&](db::Connection& c) {
+    earlier = FindEarlierResponse(c, method, request_id, RequestFingerprint(request), "request_id");
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return false;
+  response->ParseFromString(**earlier);
+  return true;
+}
+
 }  // namespace crm::api

@@ -40,6 +40,16 @@ void RememberResponse(db::Connection& connection, absl::string_view method,
 // request then runs anew. Scans the table: meant for rare calls.
 int ForgetResponsesMentioning(db::Connection& connection, absl::string_view text);
 
+// For writes that must call another service before their transaction: the
+// stored response of an earlier identical request, read outside any write,
+// so that a retry is answered without calling anyone. True when `response`
+// was filled; INVALID_ARGUMENT "request_id" when the id was used for a
+// different request. An empty `request_id` gives false.
+absl::StatusOr<bool> AnswerRetry(db::Database& database, absl::string_view method,
+                                 absl::string_view request_id,
+                                 const google::protobuf::Message& request,
+                                 google::protobuf::Message* response);
+
 // The usual shape of an idempotent write, inside the write's transaction:
 // a retry of the same request (same `request_id` and `fingerprint`) gets the
 // stored response; otherwise `write` runs, fills `response`, and the response

@@ -225,22 +225,10 @@ grpc::ServerUnaryReactor* PricingService::CreatePriceCondition(
           ValidatePriceCondition(*sent, "price_condition", &violations);
           violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
           if (!violations.empty()) return violations.ToStatus();
-          if (!req.request_id().empty()) {
-            absl::StatusOr<std::optional<std::string>> earlier;
-            if (absl::Status s = runtime_.db().Read([&](db::Connection& c) {
-                  earlier = api::FindEarlierResponse(c, call.method, req.request_id(),
-                                                     api::RequestFingerprint(req), "request_id");
-                  return absl::OkStatus();
-                });
-                !s.ok()) {
-              return s;
-            }
-            if (!earlier.ok()) return earlier.status();
-            if (earlier->has_value()) {
-              resp->ParseFromString(**earlier);
-              return absl::OkStatus();
-            }
-          }
+          absl::StatusOr<bool> answered =
+              api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
+          if (!answered.ok()) return answered.status();
+          if (*answered) return absl::OkStatus();
           if (absl::Status s = CheckCustomer(call, *sent); !s.ok()) return s;
         }
         return server::CreateResource(runtime_, call, PriceConditions(), "", "", sent,

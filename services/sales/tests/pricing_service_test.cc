@@ -31,6 +31,7 @@
 #include "common/errors.h"
 #include "common/testing/process_harness.h"
 #include "common/testing/sample_values.h"
+#include "common/testing/feed_reader.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
@@ -164,7 +165,7 @@ class Sales {
     sales_ = std::make_unique<crm::testing::InProcessService>(spec);
     catalog_ = sv1::CatalogService::NewStub(sales_->channel());
     pricing_ = sv1::PricingService::NewStub(sales_->channel());
-    feed_ = fv1::ChangeFeedService::NewStub(sales_->channel());
+    feed_ = std::make_unique<crm::testing::FeedReader>(sales_->channel());
   }
 
   // Shuts the partners service down; sales keeps running.
@@ -360,25 +361,11 @@ class Sales {
   }
   Strings ConditionNames() { return ConditionNames(sv1::ListPriceConditionsRequest()); }
 
-  int64_t HeadSequence() { return ChangesAfter(0, 1).head_sequence(); }
+  int64_t HeadSequence() { return feed_->HeadSequence(); }
   fv1::ListChangesResponse ChangesAfter(int64_t sequence, int page_size = 1000) {
-    fv1::ListChangesRequest request;
-    request.set_after_sequence(sequence);
-    request.set_page_size(page_size);
-    fv1::ListChangesResponse response;
-    REQUIRE(Outcome(feed_->ListChanges(ContextWithDeadline().get(), request, &response)) == "OK");
-    return response;
+    return feed_->ChangesAfter(sequence, page_size);
   }
-  // "KIND resource_name method request_id" per change after `sequence`.
-  Strings DescribeChangesAfter(int64_t sequence) {
-    const fv1::ListChangesResponse response = ChangesAfter(sequence);
-    Strings out;
-    for (const auto& change : response.changes()) {
-      out.push_back(absl::StrCat(fv1::ChangeKind_Name(change.kind()), " ", change.resource_name(),
-                                 " ", change.method(), " ", change.request_id()));
-    }
-    return out;
-  }
+  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
 
  private:
   void AddTaxClass(const std::string& id, double rate_percent) {
@@ -413,7 +400,7 @@ class Sales {
   std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<sv1::CatalogService::Stub> catalog_;
   std::unique_ptr<sv1::PricingService::Stub> pricing_;
-  std::unique_ptr<fv1::ChangeFeedService::Stub> feed_;
+  std::unique_ptr<crm::testing::FeedReader> feed_;
 };
 
 const Date kPricingDay = MakeDate(2026, 11, 23);
