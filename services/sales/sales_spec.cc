@@ -2,6 +2,7 @@
 
 #include "services/partners/client/partners_client.h"
 #include "services/sales/catalog_service.h"
+#include "services/sales/opportunity_service.h"
 #include "services/sales/pricing_service.h"
 #include "services/sales/schema.h"
 
@@ -13,7 +14,8 @@ server::ServiceSpec SalesSpec() {
   spec.defaults.grpc_address = "127.0.0.1:50052";
   spec.defaults.metrics_address = "127.0.0.1:9402";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
-  spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService"};
+  spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService",
+                             "crm.sales.v1.OpportunityService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     partners::PartnersClientOptions options;
@@ -24,6 +26,7 @@ server::ServiceSpec SalesSpec() {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<CatalogService>(runtime));
     services.push_back(std::make_unique<PricingService>(runtime, partners));
+    services.push_back(std::make_unique<OpportunityService>(runtime, partners));
     return services;
   };
   return spec;

@@ -4,6 +4,7 @@
 #include "common/api/dates.h"
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
+#include "crm/sales/v1/opportunity.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
 #include "crm/sales/v1/product.pb.h"
 
@@ -81,6 +82,56 @@ const db::ResourceTable& PriceConditionTable() {
   return *table;
 }
 
+const db::ResourceTable& SalesStageTable() {
+  using v1::SalesStage;
+  static const auto* table = new db::ResourceTable(
+      "sales_stages", "salesStages",
+      {{"position", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<SalesStage>(m).position()}; }}});
+  return *table;
+}
+
+const db::ResourceTable& OpportunityTable() {
+  using v1::Opportunity;
+  static const auto* table = new db::ResourceTable(
+      "opportunities", "opportunities",
+      {{"display_name", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).display_name(); }},
+       {"account", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).account(); }},
+       {"owner", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).owner(); }},
+       {"stage", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).stage(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Opportunity>(m).state()}; }},
+       {"close_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue {
+          return api::IsoDate(As<Opportunity>(m).close_date());
+        }},
+       {"source_campaign", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).source_campaign(); }}});
+  return *table;
+}
+
+// The stage history: append-only, one row per change.
+constexpr char kStageChangesV2[] = R"sql(
+CREATE TABLE stage_changes (
+  opportunity_id TEXT NOT NULL REFERENCES opportunities (id),
+  seq INTEGER NOT NULL,
+  to_stage TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (opportunity_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX stage_changes_by_stage ON stage_changes (to_stage);
+CREATE UNIQUE INDEX sales_stages_by_position ON sales_stages (position);
+CREATE INDEX opportunities_by_owner ON opportunities (owner, close_date);
+CREATE INDEX opportunities_by_account ON opportunities (account);
+CREATE INDEX opportunities_by_stage ON opportunities (stage);
+CREATE INDEX opportunities_by_close_date ON opportunities (close_date);
+CREATE INDEX opportunities_by_time ON opportunities (create_time, id);
+)sql";
+
 std::vector<db::Migration> Migrations() {
   return {
       {1, "runtime tables, catalogue and pricing",
@@ -96,6 +147,8 @@ std::vector<db::Migration> Migrations() {
                     "CREATE INDEX price_conditions_by_scope ON price_conditions "
                     "(scope_product, scope_product_group);\n"
                     "CREATE INDEX price_conditions_by_time ON price_conditions (create_time, id);\n")},
+      {2, "sales stages, opportunities and their history",
+       absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(), kStageChangesV2)},
   };
 }
 

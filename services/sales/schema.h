@@ -17,6 +17,8 @@ const db::ResourceTable& TaxClassTable();
 const db::ResourceTable& ProductTable();
 const db::ResourceTable& PriceListTable();
 const db::ResourceTable& PriceConditionTable();
+const db::ResourceTable& SalesStageTable();
+const db::ResourceTable& OpportunityTable();
 
 // Open validity ends as stored, so that "valid on D" is
 // `valid_from <= D AND valid_to >= D` without NULLs.

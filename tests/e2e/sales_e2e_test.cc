@@ -2,7 +2,8 @@
 // prices the SPEC's worked example for a customer it reads from partners;
 // with partners stopped mid-way, calls that need it fail with UNAVAILABLE
 // within their deadline and write nothing, while calls that do not need it
-// keep working; once partners is back, sales uses it again.
+// keep working; once partners is back, sales uses it again. The pipeline
+// stays readable and closable while partners is down.
 #include <signal.h>
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "common/testing/service_fixture.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "crm/sales/v1/catalog_service.grpc.pb.h"
+#include "crm/sales/v1/opportunity_service.grpc.pb.h"
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
 
 namespace {
@@ -221,5 +223,80 @@ TEST_CASE("crm-sales prices through crm-partners and survives partners stopping 
   const std::string metrics = FetchMetrics(sales.metrics_port());
   CHECK(metrics.find("grpc_method=\"PriceItems\"") != std::string::npos);
   CHECK(metrics.find("grpc_code=\"Unavailable\"") != std::string::npos);
+  CHECK(sales.Stop(SIGTERM) == 0);
+}
+
+TEST_CASE("crm-sales keeps its pipeline readable and closable while crm-partners is down",
+          "[e2e][sales]") {
+  TempDir partners_dir;
+  TempDir sales_dir;
+  ServiceProcess partners(BinaryPath("crm-partners"), partners_dir.path());
+  REQUIRE(partners.Start());
+  ServiceProcess sales(BinaryPath("crm-sales"), sales_dir.path(),
+                       {"--partners_address=" + partners.address()});
+  REQUIRE(sales.Start());
+  auto partner_stub = partnersv1::PartnerService::NewStub(partners.channel());
+  auto pipeline = salesv1::OpportunityService::NewStub(sales.channel());
+
+  const std::string account = CreateRetailer(*partner_stub);
+  partnersv1::CreatePartnerRequest rep_request;
+  rep_request.mutable_partner()->set_category(partnersv1::PARTNER_CATEGORY_PERSON);
+  rep_request.mutable_partner()->mutable_person()->set_given_name("David");
+  rep_request.mutable_partner()->mutable_person()->set_family_name("Verkauf");
+  rep_request.mutable_partner()->add_roles()->set_type(partnersv1::ROLE_TYPE_EMPLOYEE);
+  partnersv1::Partner rep;
+  REQUIRE(partner_stub->CreatePartner(ContextWithDeadline().get(), rep_request, &rep).ok());
+
+  salesv1::CreateSalesStageRequest stage;
+  stage.set_sales_stage_id("qualification");
+  stage.mutable_sales_stage()->set_display_name("Qualification");
+  stage.mutable_sales_stage()->set_position(10);
+  stage.mutable_sales_stage()->set_default_probability_percent(25);
+  salesv1::SalesStage created_stage;
+  REQUIRE(pipeline->CreateSalesStage(ContextWithDeadline().get(), stage, &created_stage).ok());
+
+  salesv1::CreateOpportunityRequest request;
+  salesv1::Opportunity* o = request.mutable_opportunity();
+  o->set_display_name("Monitors for the Hamburg branches");
+  o->set_account(account);
+  o->set_owner(rep.name());
+  o->set_stage("salesStages/qualification");
+  *o->mutable_expected_revenue() = Eur(48000);
+  *o->mutable_close_date() = Day(2099, 3, 31);
+  salesv1::Opportunity opportunity;
+  grpc::Status status =
+      pipeline->CreateOpportunity(ContextWithDeadline().get(), request, &opportunity);
+  INFO(Describe(status));
+  REQUIRE(status.ok());
+  CHECK(opportunity.probability_percent() == 25);
+  CHECK(Text(opportunity.weighted_revenue()) == "12000.00 EUR");
+
+  REQUIRE(partners.Stop(SIGTERM) == 0);
+  // A new opportunity needs partners: refused, nothing written.
+  salesv1::Opportunity unused;
+  status = pipeline->CreateOpportunity(ContextWithDeadline(3).get(), request, &unused);
+  INFO(Describe(status));
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  salesv1::ListOpportunitiesRequest list;
+  salesv1::ListOpportunitiesResponse listed;
+  REQUIRE(pipeline->ListOpportunities(ContextWithDeadline().get(), list, &listed).ok());
+  CHECK(listed.opportunities_size() == 1);
+
+  // Winning it does not: the rep closes the deal while partners is down.
+  salesv1::WinOpportunityRequest win;
+  win.set_name(opportunity.name());
+  win.set_reason("Best price and delivery in two weeks");
+  salesv1::Opportunity won;
+  status = pipeline->WinOpportunity(ContextWithDeadline().get(), win, &won);
+  INFO(Describe(status));
+  REQUIRE(status.ok());
+  CHECK(won.state() == salesv1::OPPORTUNITY_STATE_WON);
+  CHECK(Text(won.weighted_revenue()) == "48000.00 EUR");
+  salesv1::ListStageChangesRequest history;
+  history.set_parent(opportunity.name());
+  salesv1::ListStageChangesResponse changes;
+  REQUIRE(pipeline->ListStageChanges(ContextWithDeadline().get(), history, &changes).ok());
+  REQUIRE(changes.stage_changes_size() == 2);
+  CHECK(changes.stage_changes(1).state() == salesv1::OPPORTUNITY_STATE_WON);
   CHECK(sales.Stop(SIGTERM) == 0);
 }
