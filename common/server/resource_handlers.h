@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/field_mask.h"
+#include "common/api/filter.h"
 #include "common/api/idempotency.h"
 #include "common/api/paging.h"
 #include "common/api/resource.h"
@@ -179,6 +180,14 @@ struct ListQuery {
   db::SqlFragment where;  // over the table's columns; empty: every row
   api::OrderBy order;
 };
+
+// A list request's filter and order_by (AIP-160, AIP-132) compiled against
+// what the resource allows, with its paging; a bad one is INVALID_ARGUMENT.
+absl::StatusOr<ListQuery> FilteredListQuery(int32_t page_size, const std::string& page_token,
+                                            const std::string& filter, const std::string& order_by,
+                                            const std::vector<api::FilterField>& filter_fields,
+                                            const std::vector<api::OrderField>& order_fields,
+                                            const std::string& default_order);
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;

@@ -169,18 +169,11 @@ grpc::ServerUnaryReactor* CatalogService::ListProducts(grpc::CallbackServerConte
       runtime_, context, "ListProducts", request, response,
       [this](const CallContext&, const v1::ListProductsRequest& req,
              v1::ListProductsResponse* resp) -> absl::Status {
-        server::ListQuery query;
-        query.page_size = req.page_size();
-        query.page_token = req.page_token();
-        query.fingerprint = absl::StrCat(req.filter(), "\n", req.order_by());
-        absl::StatusOr<db::SqlFragment> where = api::CompileFilter(req.filter(), ProductFilterFields());
-        if (!where.ok()) return where.status();
-        query.where = *std::move(where);
-        absl::StatusOr<api::OrderBy> order =
-            api::ParseOrderBy(req.order_by(), ProductOrderFields(), "", kById);
-        if (!order.ok()) return order.status();
-        query.order = *std::move(order);
-        return server::ListResources(runtime_, Products(), query, resp->mutable_products(),
+        absl::StatusOr<server::ListQuery> query =
+            server::FilteredListQuery(req.page_size(), req.page_token(), req.filter(),
+                                      req.order_by(), ProductFilterFields(), ProductOrderFields(), "");
+        if (!query.ok()) return query.status();
+        return server::ListResources(runtime_, Products(), *query, resp->mutable_products(),
                                      resp->mutable_next_page_token());
       });
 }
