@@ -11,6 +11,7 @@
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
 #include "services/sales/opportunity_validation.h"
+#include "services/sales/partner_refs.h"
 #include "services/sales/schema.h"
 
 namespace crm::sales {
@@ -114,13 +115,6 @@ absl::Status RequireOpen(const v1::Opportunity& opportunity) {
   return absl::OkStatus();
 }
 
-bool HasRole(const partners::v1::Partner& partner, partners::v1::RoleType type) {
-  for (const partners::v1::Role& role : partner.roles()) {
-    if (role.type() == type) return true;
-  }
-  return false;
-}
-
 const std::vector<api::FilterField>& OpportunityFilterFields() {
   static const auto* fields = new std::vector<api::FilterField>{
       {"account", api::FieldType::kString, "account", {}},
@@ -149,6 +143,29 @@ const std::vector<api::OrderField>& OpportunityOrderFields() {
 
 const api::OrderKey kById{"id", false, false};
 
+// Every partner an opportunity names, with what it must be.
+std::vector<PartnerRef> PartnerRefsOf(v1::Opportunity* o) {
+  const std::string path = kOpportunity;
+  std::vector<PartnerRef> refs = {
+      {o->mutable_account(), Child(path, "account"), PartnerNeed::kExists},
+      {o->mutable_owner(), Child(path, "owner"), PartnerNeed::kEmployee}};
+  for (int i = 0; i < o->sales_team_size(); ++i) {
+    refs.push_back({o->mutable_sales_team(i), Element(Child(path, "sales_team"), i),
+                    PartnerNeed::kEmployee});
+  }
+  for (int i = 0; i < o->decision_makers_size(); ++i) {
+    refs.push_back({o->mutable_decision_makers(i)->mutable_partner(),
+                    Child(Element(Child(path, "decision_makers"), i), "partner"),
+                    PartnerNeed::kExists});
+  }
+  for (int i = 0; i < o->competitors_size(); ++i) {
+    refs.push_back({o->mutable_competitors(i)->mutable_partner(),
+                    Child(Element(Child(path, "competitors"), i), "partner"),
+                    PartnerNeed::kCompetitor});
+  }
+  return refs;
+}
+
 void RenamePartners(const std::map<std::string, std::string>& renames,
                     v1::Opportunity* opportunity) {
   if (renames.empty()) return;
@@ -167,73 +184,12 @@ void RenamePartners(const std::map<std::string, std::string>& renames,
 absl::Status OpportunityService::CheckPartners(const CallContext& call, v1::Opportunity* after,
                                                const v1::Opportunity* before,
                                                std::map<std::string, std::string>* renames) {
-  // Names already checked on an earlier write, by what they were checked for.
-  std::set<std::string> known, known_employees, known_competitors;
+  CheckedPartners checked;
   if (before != nullptr) {
-    known.insert(before->account());
-    for (const auto& d : before->decision_makers()) known.insert(d.partner());
-    known_employees.insert(before->owner());
-    known_employees.insert(before->sales_team().begin(), before->sales_team().end());
-    for (const auto& c : before->competitors()) known_competitors.insert(c.partner());
+    v1::Opportunity earlier = *before;
+    checked = CheckedBy(PartnerRefsOf(&earlier));
   }
-  enum class Need { kExists, kEmployee, kCompetitor };
-  // Checks the partner `*name` names and replaces a merged partner's name by
-  // its survivor's, so that lists by account or owner find the record.
-  auto resolve = [&](std::string* name, const std::string& field, Need need) -> absl::Status {
-    if (name->empty()) return absl::OkStatus();
-    const std::set<std::string>& checked = need == Need::kEmployee     ? known_employees
-                                           : need == Need::kCompetitor ? known_competitors
-                                                                       : known;
-    if (checked.count(*name) > 0) return absl::OkStatus();
-    absl::StatusOr<partners::v1::Partner> partner = partners_->ResolvePartner(*name, call.deadline);
-    if (!partner.ok()) return partner.status();
-    if (need == Need::kEmployee && !HasRole(*partner, partners::v1::ROLE_TYPE_EMPLOYEE)) {
-      return FailedPrecondition("NOT_EMPLOYEE", field,
-                                absl::StrCat(*name, " is not in the employee role"));
-    }
-    if (need == Need::kCompetitor && !HasRole(*partner, partners::v1::ROLE_TYPE_COMPETITOR)) {
-      return FailedPrecondition("NOT_COMPETITOR", field,
-                                absl::StrCat(*name, " is not in the competitor role"));
-    }
-    if (partner->name() != *name) {
-      if (renames != nullptr) (*renames)[*name] = partner->name();
-      *name = partner->name();
-    }
-    return absl::OkStatus();
-  };
-  const std::string path = kOpportunity;
-  if (absl::Status s = resolve(after->mutable_account(), Child(path, "account"), Need::kExists);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = resolve(after->mutable_owner(), Child(path, "owner"), Need::kEmployee);
-      !s.ok()) {
-    return s;
-  }
-  for (int i = 0; i < after->sales_team_size(); ++i) {
-    if (absl::Status s = resolve(after->mutable_sales_team(i),
-                                 Element(Child(path, "sales_team"), i), Need::kEmployee);
-        !s.ok()) {
-      return s;
-    }
-  }
-  for (int i = 0; i < after->decision_makers_size(); ++i) {
-    if (absl::Status s = resolve(after->mutable_decision_makers(i)->mutable_partner(),
-                                 Child(Element(Child(path, "decision_makers"), i), "partner"),
-                                 Need::kExists);
-        !s.ok()) {
-      return s;
-    }
-  }
-  for (int i = 0; i < after->competitors_size(); ++i) {
-    if (absl::Status s = resolve(after->mutable_competitors(i)->mutable_partner(),
-                                 Child(Element(Child(path, "competitors"), i), "partner"),
-                                 Need::kCompetitor);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
+  return ResolvePartnerRefs(*partners_, call.deadline, PartnerRefsOf(after), checked, renames);
 }
 
 grpc::ServerUnaryReactor* OpportunityService::CreateSalesStage(
@@ -383,25 +339,17 @@ grpc::ServerUnaryReactor* OpportunityService::ListOpportunities(
       runtime_, context, "ListOpportunities", request, response,
       [this](const CallContext&, const v1::ListOpportunitiesRequest& req,
              v1::ListOpportunitiesResponse* resp) -> absl::Status {
-        absl::StatusOr<db::SqlFragment> where =
-            api::CompileFilter(req.filter(), OpportunityFilterFields());
-        if (!where.ok()) return where.status();
-        absl::StatusOr<api::OrderBy> order =
-            api::ParseOrderBy(req.order_by(), OpportunityOrderFields(), "create_time", kById);
-        if (!order.ok()) return order.status();
-        server::ListQuery query;
-        query.page_size = req.page_size();
-        query.page_token = req.page_token();
-        query.fingerprint = absl::StrCat(req.filter(), "\n", req.order_by());
-        query.where = *std::move(where);
-        query.order = *std::move(order);
+        absl::StatusOr<server::ListQuery> query = server::FilteredListQuery(
+            req.page_size(), req.page_token(), req.filter(), req.order_by(),
+            OpportunityFilterFields(), OpportunityOrderFields(), "create_time");
+        if (!query.ok()) return query.status();
         // ResourceTable serves the page; ResourceKind is only needed for its table.
         static const auto* kind = [] {
           auto* k = new ResourceKind<v1::Opportunity>;
           k->table = &OpportunityTable();
           return k;
         }();
-        return server::ListResources(runtime_, *kind, query, resp->mutable_opportunities(),
+        return server::ListResources(runtime_, *kind, *query, resp->mutable_opportunities(),
                                      resp->mutable_next_page_token());
       });
 }

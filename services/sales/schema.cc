@@ -3,7 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/dates.h"
 #include "common/api/idempotency.h"
+#include "common/api/resource.h"
 #include "common/feed/change_feed.h"
+#include "crm/sales/v1/activity.pb.h"
 #include "crm/sales/v1/opportunity.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
 #include "crm/sales/v1/product.pb.h"
@@ -114,6 +116,47 @@ const db::ResourceTable& OpportunityTable() {
   return *table;
 }
 
+const db::ResourceTable& ActivityTable() {
+  using v1::Activity;
+  auto micros = [](const google::protobuf::Timestamp& t) { return api::TimestampToMicros(t); };
+  static const auto* table = new db::ResourceTable(
+      "activities", "activities",
+      {{"type", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Activity>(m).type()}; }},
+       {"status", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Activity>(m).status()}; }},
+       {"owner", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Activity>(m).owner(); }},
+       {"opportunity", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Activity>(m).opportunity(); }},
+       {"calendar_start", "INTEGER",
+        [micros](const Message& m) -> db::SqlValue {
+          const Activity& a = As<Activity>(m);
+          if (a.has_start_time()) return micros(a.start_time());
+          if (a.has_due_time()) return micros(a.due_time());
+          return db::SqlValue();
+        }},
+       {"calendar_end", "INTEGER", [micros](const Message& m) -> db::SqlValue {
+          const Activity& a = As<Activity>(m);
+          if (a.has_end_time()) return micros(a.end_time());
+          if (a.has_due_time()) return micros(a.due_time());
+          return db::SqlValue();
+        }}});
+  return *table;
+}
+
+constexpr char kActivitiesV3[] = R"sql(
+CREATE TABLE activity_partners (
+  activity_id TEXT NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+  partner TEXT NOT NULL,
+  PRIMARY KEY (activity_id, partner)
+) WITHOUT ROWID;
+CREATE INDEX activity_partners_by_partner ON activity_partners (partner);
+CREATE INDEX activities_by_calendar ON activities (owner, calendar_start);
+CREATE INDEX activities_by_opportunity ON activities (opportunity);
+CREATE INDEX activities_by_time ON activities (create_time, id);
+)sql";
+
 // The stage history: append-only, one row per change.
 constexpr char kStageChangesV2[] = R"sql(
 CREATE TABLE stage_changes (
@@ -149,6 +192,7 @@ std::vector<db::Migration> Migrations() {
                     "CREATE INDEX price_conditions_by_time ON price_conditions (create_time, id);\n")},
       {2, "sales stages, opportunities and their history",
        absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(), kStageChangesV2)},
+      {3, "activities", absl::StrCat(ActivityTable().Schema(), kActivitiesV3)},
   };
 }
 

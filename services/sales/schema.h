@@ -19,6 +19,12 @@ const db::ResourceTable& PriceListTable();
 const db::ResourceTable& PriceConditionTable();
 const db::ResourceTable& SalesStageTable();
 const db::ResourceTable& OpportunityTable();
+const db::ResourceTable& ActivityTable();
+
+// An activity's place in a calendar is stored from its start (or due) time
+// to its end (or due) time, in microseconds; NULL when it has neither.
+// Ordering by it puts those without a time first: this sorts as their key.
+inline constexpr char kCalendarOrderKey[] = "COALESCE(calendar_start, -9223372036854775807 - 1)";
 
 // Open validity ends as stored, so that "valid on D" is
 // `valid_from <= D AND valid_to >= D` without NULLs.

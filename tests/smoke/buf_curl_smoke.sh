@@ -67,7 +67,8 @@ grep -q 'grpc_server_handled_total{.*grpc_method="CreatePartner".*grpc_code="OK"
   fail "metrics lack CreatePartner: $(grep grpc_server_handled_total <<<"$metrics")"
 grep -q 'grpc_method="ListPartners"' <<<"$metrics" || fail "metrics lack ListPartners"
 sales_services=$(call --list-services "http://127.0.0.1:$sales_port") || fail "sales list-services"
-for s in crm.sales.v1.CatalogService crm.sales.v1.PricingService crm.feed.v1.ChangeFeedService; do
+for s in crm.sales.v1.CatalogService crm.sales.v1.PricingService crm.sales.v1.OpportunityService \
+    crm.sales.v1.ActivityService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$sales_services" || fail "sales reflection does not list $s: $sales_services"
 done
 call --data '{"taxClassId":"standard","taxClass":{"displayName":"Standard","ratePercent":19}}' \

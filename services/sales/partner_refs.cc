@@ -1,0 +1,53 @@
+#include "services/sales/partner_refs.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
+namespace crm::sales {
+namespace {
+
+bool HasRole(const partners::v1::Partner& partner, partners::v1::RoleType type) {
+  for (const partners::v1::Role& role : partner.roles()) {
+    if (role.type() == type) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CheckedPartners CheckedBy(const std::vector<PartnerRef>& refs) {
+  CheckedPartners checked;
+  for (const PartnerRef& ref : refs) {
+    if (!ref.name->empty()) checked.insert({*ref.name, ref.need});
+  }
+  return checked;
+}
+
+absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time deadline,
+                                const std::vector<PartnerRef>& refs,
+                                const CheckedPartners& checked,
+                                std::map<std::string, std::string>* renames) {
+  for (const PartnerRef& ref : refs) {
+    std::string& name = *ref.name;
+    if (name.empty() || checked.count({name, ref.need}) > 0) continue;
+    absl::StatusOr<partners::v1::Partner> partner = client.ResolvePartner(name, deadline);
+    if (!partner.ok()) return partner.status();
+    if (ref.need == PartnerNeed::kEmployee &&
+        !HasRole(*partner, partners::v1::ROLE_TYPE_EMPLOYEE)) {
+      return FailedPrecondition("NOT_EMPLOYEE", ref.field,
+                                absl::StrCat(name, " is not in the employee role"));
+    }
+    if (ref.need == PartnerNeed::kCompetitor &&
+        !HasRole(*partner, partners::v1::ROLE_TYPE_COMPETITOR)) {
+      return FailedPrecondition("NOT_COMPETITOR", ref.field,
+                                absl::StrCat(name, " is not in the competitor role"));
+    }
+    if (partner->name() != name) {
+      if (renames != nullptr) (*renames)[name] = partner->name();
+      name = partner->name();
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::sales

@@ -1,0 +1,44 @@
+// The partners a sales record names, checked with the partners service
+// when they are first named: each must exist (an erased partner does not)
+// and some must play a role. A merged partner's name is replaced by its
+// survivor's, so that lists by account or owner find the record.
+#ifndef CRM_SERVICES_SALES_PARTNER_REFS_H_
+#define CRM_SERVICES_SALES_PARTNER_REFS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/partners/client/partners_client.h"
+
+namespace crm::sales {
+
+enum class PartnerNeed { kExists, kEmployee, kCompetitor };
+
+struct PartnerRef {
+  std::string* name;  // may be empty (nothing to check)
+  std::string field;  // its request path, for errors
+  PartnerNeed need;
+};
+
+// (name, need) pairs an earlier write checked.
+using CheckedPartners = std::set<std::pair<std::string, PartnerNeed>>;
+
+CheckedPartners CheckedBy(const std::vector<PartnerRef>& refs);
+
+// Checks each reference not in `checked`: NOT_FOUND for an unknown or
+// erased partner, UNAVAILABLE when partners cannot be reached by
+// `deadline`, FAILED_PRECONDITION NOT_EMPLOYEE or NOT_COMPETITOR naming the
+// field. Each replaced name goes into `renames` if given.
+absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time deadline,
+                                const std::vector<PartnerRef>& refs,
+                                const CheckedPartners& checked,
+                                std::map<std::string, std::string>* renames);
+
+}  // namespace crm::sales
+
+#endif  // CRM_SERVICES_SALES_PARTNER_REFS_H_
