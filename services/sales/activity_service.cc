@@ -50,13 +50,6 @@ std::vector<PartnerRef> PartnerRefsOf(v1::Activity* a) {
   return refs;
 }
 
-void Rename(const std::map<std::string, std::string>& renames, v1::Activity* activity) {
-  for (const PartnerRef& ref : PartnerRefsOf(activity)) {
-    auto it = renames.find(*ref.name);
-    if (it != renames.end()) *ref.name = it->second;
-  }
-}
-
 // The checks that need this database, and the side table of partners.
 absl::Status CheckOpportunity(db::Connection& c, const v1::Activity& activity) {
   if (activity.opportunity().empty() ||
@@ -228,7 +221,7 @@ grpc::ServerUnaryReactor* ActivityService::UpdateActivity(grpc::CallbackServerCo
               !s.ok()) {
             return s;
           }
-          Rename(renames, &updated);
+          ApplyRenames(renames, PartnerRefsOf(&updated));
           Violations violations;
           ValidateActivity(updated, kActivity, &violations);
           if (!violations.empty()) return violations.ToStatus();

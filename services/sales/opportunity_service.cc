@@ -166,19 +166,6 @@ std::vector<PartnerRef> PartnerRefsOf(v1::Opportunity* o) {
   return refs;
 }
 
-void RenamePartners(const std::map<std::string, std::string>& renames,
-                    v1::Opportunity* opportunity) {
-  if (renames.empty()) return;
-  auto rename = [&renames](std::string* name) {
-    auto it = renames.find(*name);
-    if (it != renames.end()) *name = it->second;
-  };
-  rename(opportunity->mutable_owner());
-  for (std::string& member : *opportunity->mutable_sales_team()) rename(&member);
-  for (auto& decider : *opportunity->mutable_decision_makers()) rename(decider.mutable_partner());
-  for (auto& competitor : *opportunity->mutable_competitors()) rename(competitor.mutable_partner());
-}
-
 }  // namespace
 
 absl::Status OpportunityService::CheckPartners(const CallContext& call, v1::Opportunity* after,
@@ -395,7 +382,7 @@ grpc::ServerUnaryReactor* OpportunityService::UpdateOpportunity(
               !s.ok()) {
             return s;
           }
-          RenamePartners(renames, &updated);
+          ApplyRenames(renames, PartnerRefsOf(&updated));
           Violations violations;
           const bool new_close_date =
               api::CompareDates(updated.close_date(), stored->resource.close_date()) != 0;

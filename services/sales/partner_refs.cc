@@ -50,4 +50,12 @@ absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time dea
   return absl::OkStatus();
 }
 
+void ApplyRenames(const std::map<std::string, std::string>& renames,
+                  const std::vector<PartnerRef>& refs) {
+  for (const PartnerRef& ref : refs) {
+    auto it = renames.find(*ref.name);
+    if (it != renames.end()) *ref.name = it->second;
+  }
+}
+
 }  // namespace crm::sales

@@ -39,6 +39,11 @@ absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time dea
                                 const CheckedPartners& checked,
                                 std::map<std::string, std::string>* renames);
 
+// Replaces the names `renames` maps (from ResolvePartnerRefs) in `refs`:
+// for a record re-read in the write, after partners was asked outside it.
+void ApplyRenames(const std::map<std::string, std::string>& renames,
+                  const std::vector<PartnerRef>& refs);
+
 }  // namespace crm::sales
 
 #endif  // CRM_SERVICES_SALES_PARTNER_REFS_H_
