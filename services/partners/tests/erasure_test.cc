@@ -26,6 +26,7 @@
 #include "common/errors.h"
 #include "common/testing/sample_values.h"
 #include "common/testing/service_fixture.h"
+#include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -37,6 +38,7 @@ namespace {
 namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using crm::testing::ContextWithDeadline;
+using crm::testing::ErrorReason;
 using google::protobuf::util::MessageDifferencer;
 using grpc::StatusCode;
 using Names = std::set<std::string>;
@@ -72,17 +74,6 @@ std::string StatusText(const grpc::Status& status) {
 std::string FirstViolation(const grpc::Status& status) {
   const auto violations = crm::FieldViolationsOf(crm::FromGrpcStatus(status));
   return violations.empty() ? "" : violations[0].field;
-}
-
-// The reason of the google.rpc.ErrorInfo among the status details, if any.
-std::string ErrorReason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
 }
 
 // A change of the partner itself or of one of its sub-resources.

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/testing/service_fixture.h"
+#include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
@@ -26,6 +27,7 @@ namespace {
 namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using crm::testing::ContextWithDeadline;
+using crm::testing::Outcome;
 using Date = google::type::Date;
 
 constexpr auto kContact = pv1::RELATIONSHIP_TYPE_HAS_CONTACT_PERSON;
@@ -35,18 +37,6 @@ constexpr auto kMarried = pv1::RELATIONSHIP_TYPE_IS_MARRIED_TO;
 constexpr auto kMember = pv1::RELATIONSHIP_TYPE_IS_MEMBER_OF_GROUP;
 constexpr auto kResponsible = pv1::RELATIONSHIP_TYPE_HAS_RESPONSIBLE_EMPLOYEE;
 constexpr auto kAgent = pv1::RELATIONSHIP_TYPE_IS_AGENT_OF;
-
-// "OK", or the code and the fields the server named:
-// "INVALID_ARGUMENT relationship.partner", "NOT_FOUND".
-std::string Outcome(const grpc::Status& status) {
-  if (status.ok()) return "OK";
-  std::string out(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
-  const auto violations = crm::FieldViolationsOf(crm::FromGrpcStatus(status));
-  for (size_t i = 0; i < violations.size(); ++i) {
-    absl::StrAppend(&out, i == 0 ? " " : ", ", violations[i].field);
-  }
-  return out;
-}
 
 // The descriptions of the violations, to see which field a mask error names.
 std::string Descriptions(const grpc::Status& status) {
