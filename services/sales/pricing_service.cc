@@ -12,6 +12,7 @@
 #include "common/validation/field_checks.h"
 #include "common/validation/formats.h"
 #include "services/sales/pricing_engine.h"
+#include "services/sales/pricing_store.h"
 #include "services/sales/pricing_validation.h"
 #include "services/sales/schema.h"
 
@@ -80,18 +81,10 @@ bool MaskTouchesCustomer(const google::protobuf::FieldMask& mask) {
   return false;
 }
 
-// Everything in `table` matching `where`, by id.
-template <typename Resource>
-std::vector<Resource> LoadAll(db::Connection& c, const db::ResourceTable& table,
-                              const db::SqlFragment& where) {
-  static const api::OrderBy by_id{{{"id", false, false}}};
-  return table.List<Resource>(c, where, by_id, {}, 1'000'000).resources;
-}
-
 // The checked request of PriceItems.
 struct PricingRequest {
   PricingContext context;
-  std::vector<std::pair<std::string, money::Scaled>> items;  // product id, quantity
+  std::vector<ItemQuantity> items;
 };
 
 absl::StatusOr<PricingRequest> CheckPricingRequest(const v1::PriceItemsRequest& req,
@@ -348,67 +341,8 @@ grpc::ServerUnaryReactor* PricingService::PriceItems(grpc::CallbackServerContext
           if (!customer.ok()) return customer.status();
           pricing.customer = CustomerFactsOf(req.customer(), *customer);
         }
-        return runtime_.db().Read([&](db::Connection& c) -> absl::Status {
-          std::vector<ItemToPrice> items;
-          std::map<std::string, money::Scaled> tax_rates;
-          for (size_t i = 0; i < checked->items.size(); ++i) {
-            const std::string field = absl::StrCat("items[", i, "].product");
-            auto product = ProductTable().Load<v1::Product>(c, checked->items[i].first);
-            if (!product) return NotFound(req.items(static_cast<int>(i)).product());
-            if (product->resource.state() == v1::PRODUCT_STATE_DISCONTINUED) {
-              return FailedPrecondition("DISCONTINUED", field,
-                                        absl::StrCat(product->resource.name(),
-                                                     " is discontinued and cannot be sold"));
-            }
-            const std::string& tax_class = product->resource.tax_class();
-            if (tax_rates.count(tax_class) == 0) {
-              auto stored = TaxClassTable().Load<v1::TaxClass>(c, IdOf(tax_class));
-              // Tax classes in use cannot be deleted, so this is a broken file.
-              if (!stored) return absl::InternalError(absl::StrCat(tax_class, " is missing"));
-              tax_rates[tax_class] = money::ToScaled(stored->resource.rate_percent(), 4).value_or(0);
-            }
-            items.push_back({std::move(product->resource), tax_rates[tax_class],
-                             checked->items[i].second});
-          }
-          if (pricing.currency_code.empty()) {
-            pricing.currency_code = items.front().product.list_price().currency_code();
-          }
-          const std::string day = api::IsoDate(pricing.date);
-          const std::vector<v1::PriceList> lists = LoadAll<v1::PriceList>(
-              c, PriceListTable(),
-              {"currency_code = ? AND valid_from <= ? AND valid_to >= ?",
-               {pricing.currency_code, day, day}});
-          // One read of the conditions that can apply to any item: those for
-          // one of its products, and those for none but maybe its group.
-          std::set<std::string> products, groups = {""};
-          for (const ItemToPrice& item : items) {
-            products.insert(item.product.name());
-            groups.insert(item.product.product_group());
-          }
-          db::SqlFragment scope{"valid_from <= ? AND valid_to >= ? AND (scope_product IN (",
-                                {day, day}};
-          auto add_list = [&scope](const std::set<std::string>& values) {
-            bool first = true;
-            for (const std::string& value : values) {
-              scope.sql += first ? "?" : ", ?";
-              scope.params.emplace_back(value);
-              first = false;
-            }
-          };
-          add_list(products);
-          scope.sql += ") OR (scope_product = '' AND scope_product_group IN (";
-          add_list(groups);
-          scope.sql += ")))";
-          const std::vector<v1::PriceCondition> conditions =
-              LoadAll<v1::PriceCondition>(c, PriceConditionTable(), scope);
-          resp->set_currency_code(pricing.currency_code);
-          for (size_t i = 0; i < items.size(); ++i) {
-            absl::StatusOr<v1::PricedItem> priced = PriceItem(
-                pricing, items[i], lists, conditions, absl::StrCat("items[", i, "]"));
-            if (!priced.ok()) return priced.status();
-            *resp->add_items() = *std::move(priced);
-          }
-          return SumTotals(resp);
+        return runtime_.db().Read([&](db::Connection& c) {
+          return PriceStoredItems(c, pricing, checked->items, "items", resp);
         });
       });
 }
