@@ -5,6 +5,7 @@
 #include "services/sales/catalog_service.h"
 #include "services/sales/opportunity_service.h"
 #include "services/sales/pricing_service.h"
+#include "services/sales/sales_document_service.h"
 #include "services/sales/schema.h"
 
 namespace crm::sales {
@@ -16,7 +17,8 @@ server::ServiceSpec SalesSpec() {
   spec.defaults.metrics_address = "127.0.0.1:9402";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
   spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService",
-                             "crm.sales.v1.OpportunityService", "crm.sales.v1.ActivityService"};
+                             "crm.sales.v1.OpportunityService", "crm.sales.v1.ActivityService",
+                             "crm.sales.v1.SalesDocumentService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     partners::PartnersClientOptions options;
@@ -29,6 +31,7 @@ server::ServiceSpec SalesSpec() {
     services.push_back(std::make_unique<PricingService>(runtime, partners));
     services.push_back(std::make_unique<OpportunityService>(runtime, partners));
     services.push_back(std::make_unique<ActivityService>(runtime, partners));
+    services.push_back(std::make_unique<SalesDocumentService>(runtime, partners));
     return services;
   };
   return spec;

@@ -8,6 +8,7 @@
 #include "crm/sales/v1/activity.pb.h"
 #include "crm/sales/v1/opportunity.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
+#include "crm/sales/v1/sales_document.pb.h"
 #include "crm/sales/v1/product.pb.h"
 
 namespace crm::sales {
@@ -157,6 +158,45 @@ CREATE INDEX activities_by_opportunity ON activities (opportunity);
 CREATE INDEX activities_by_time ON activities (create_time, id);
 )sql";
 
+const db::ResourceTable& QuotationTable() {
+  using v1::Quotation;
+  static const auto* table = new db::ResourceTable(
+      "quotations", "quotations",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Quotation>(m).customer(); }},
+       {"opportunity", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Quotation>(m).opportunity(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Quotation>(m).state()}; }},
+       {"valid_until", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+          return api::IsoDate(As<Quotation>(m).valid_until());
+        }}});
+  return *table;
+}
+
+const db::ResourceTable& SalesOrderTable() {
+  using v1::SalesOrder;
+  static const auto* table = new db::ResourceTable(
+      "sales_orders", "salesOrders",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).customer(); }},
+       {"opportunity", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).opportunity(); }},
+       {"quotation", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).quotation(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }}});
+  return *table;
+}
+
+constexpr char kDocumentsV4[] = R"sql(
+CREATE INDEX quotations_by_customer ON quotations (customer, create_time);
+CREATE INDEX quotations_by_time ON quotations (create_time, id);
+CREATE INDEX sales_orders_by_customer ON sales_orders (customer, create_time);
+CREATE INDEX sales_orders_by_time ON sales_orders (create_time, id);
+CREATE INDEX sales_orders_by_opportunity ON sales_orders (opportunity);
+)sql";
+
 // The stage history: append-only, one row per change.
 constexpr char kStageChangesV2[] = R"sql(
 CREATE TABLE stage_changes (
@@ -193,6 +233,8 @@ std::vector<db::Migration> Migrations() {
       {2, "sales stages, opportunities and their history",
        absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(), kStageChangesV2)},
       {3, "activities", absl::StrCat(ActivityTable().Schema(), kActivitiesV3)},
+      {4, "quotations and sales orders",
+       absl::StrCat(QuotationTable().Schema(), SalesOrderTable().Schema(), kDocumentsV4)},
   };
 }
 

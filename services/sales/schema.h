@@ -20,6 +20,8 @@ const db::ResourceTable& PriceConditionTable();
 const db::ResourceTable& SalesStageTable();
 const db::ResourceTable& OpportunityTable();
 const db::ResourceTable& ActivityTable();
+const db::ResourceTable& QuotationTable();
+const db::ResourceTable& SalesOrderTable();
 
 // An activity's place in a calendar is stored from its start (or due) time
 // to its end (or due) time, in microseconds; NULL when it has neither.

@@ -3,7 +3,8 @@
 // with partners stopped mid-way, calls that need it fail with UNAVAILABLE
 // within their deadline and write nothing, while calls that do not need it
 // keep working; once partners is back, sales uses it again. The pipeline
-// stays readable and closable while partners is down.
+// stays readable and closable, and quotations can be ordered, while
+// partners is down.
 #include <signal.h>
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "crm/sales/v1/catalog_service.grpc.pb.h"
 #include "crm/sales/v1/opportunity_service.grpc.pb.h"
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
+#include "crm/sales/v1/sales_document_service.grpc.pb.h"
 
 namespace {
 
@@ -271,7 +273,39 @@ TEST_CASE("crm-sales keeps its pipeline readable and closable while crm-partners
   CHECK(opportunity.probability_percent() == 25);
   CHECK(Text(opportunity.weighted_revenue()) == "12000.00 EUR");
 
+  // A quotation for the deal, priced for the A-class retailer today.
+  const Catalog catalog{salesv1::CatalogService::NewStub(sales.channel()),
+                        salesv1::PricingService::NewStub(sales.channel())};
+  SetUpCatalog(catalog);
+  auto documents = salesv1::SalesDocumentService::NewStub(sales.channel());
+  salesv1::CreateQuotationRequest offer;
+  salesv1::Quotation* q = offer.mutable_quotation();
+  q->set_customer(account);
+  q->set_opportunity(opportunity.name());
+  *q->mutable_valid_until() = Day(2099, 12, 31);
+  salesv1::DocumentItem* item = q->add_items();
+  item->set_product("products/monitor-24");
+  item->set_quantity(10);
+  salesv1::Quotation quotation;
+  status = documents->CreateQuotation(ContextWithDeadline().get(), offer, &quotation);
+  INFO(Describe(status));
+  REQUIRE(status.ok());
+  CHECK(Text(quotation.net_total()) == "2000.00 EUR");
+
   REQUIRE(partners.Stop(SIGTERM) == 0);
+  // The customer orders: the quotation's prices stand, no partners needed.
+  salesv1::OrderQuotationRequest order_request;
+  order_request.set_name(quotation.name());
+  salesv1::SalesOrder order;
+  status = documents->OrderQuotation(ContextWithDeadline().get(), order_request, &order);
+  INFO(Describe(status));
+  REQUIRE(status.ok());
+  CHECK(order.quotation() == quotation.name());
+  CHECK(Text(order.gross_total()) == "2380.00 EUR");
+  // A new quotation needs partners: refused.
+  status = documents->CreateQuotation(ContextWithDeadline(3).get(), offer, &quotation);
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+
   // A new opportunity needs partners: refused, nothing written.
   salesv1::Opportunity unused;
   status = pipeline->CreateOpportunity(ContextWithDeadline(3).get(), request, &unused);

@@ -68,7 +68,7 @@ grep -q 'grpc_server_handled_total{.*grpc_method="CreatePartner".*grpc_code="OK"
 grep -q 'grpc_method="ListPartners"' <<<"$metrics" || fail "metrics lack ListPartners"
 sales_services=$(call --list-services "http://127.0.0.1:$sales_port") || fail "sales list-services"
 for s in crm.sales.v1.CatalogService crm.sales.v1.PricingService crm.sales.v1.OpportunityService \
-    crm.sales.v1.ActivityService crm.feed.v1.ChangeFeedService; do
+    crm.sales.v1.ActivityService crm.sales.v1.SalesDocumentService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$sales_services" || fail "sales reflection does not list $s: $sales_services"
 done
 call --data '{"taxClassId":"standard","taxClass":{"displayName":"Standard","ratePercent":19}}' \
