@@ -376,9 +376,9 @@ class Desk {
     return documents_->ListQuotations(ContextWithDeadline().get(), request, out);
   }
 
-  // As if the quotation had been made to hold until `date`: written straight
-  // into the database (the service reads it from there).
-  void BackDateValidUntil(const std::string& name, const Date& date) {
+  // As if the stored quotation had been written so a while ago: `change`
+  // applied straight in the database (the service reads it from there).
+  void RewriteStored(const std::string& name, const std::function<void(sv1::Quotation*)>& change) {
     const std::string id = name.substr(name.find('/') + 1);
     SQLite::Database db(sales_->db_path(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(5000);
@@ -390,11 +390,11 @@ class Desk {
       const SQLite::Column data = select.getColumn(0);
       REQUIRE(stored.ParseFromArray(data.getBlob(), data.getBytes()));
     }
-    *stored.mutable_valid_until() = date;
+    change(&stored);
     const std::string blob = stored.SerializeAsString();
     SQLite::Statement update(db, "UPDATE quotations SET data = ?1, valid_until = ?2 WHERE id = ?3");
     update.bind(1, blob.data(), static_cast<int>(blob.size()));
-    update.bind(2, Iso(date));
+    update.bind(2, Iso(stored.valid_until()));
     update.bind(3, id);
     REQUIRE(update.exec() == 1);
   }
@@ -950,13 +950,15 @@ TEST_CASE("documents: OrderQuotation keeps the quotation's prices after prices c
         Strings{order.name()});
 }
 
-TEST_CASE("documents: a quotation of a product discontinued since is still ordered",
-          "[sales][document]") {
+TEST_CASE("documents: a quotation made days ago is ordered as it was made", "[sales][document]") {
   Desk desk;
   desk.AddCatalog();
   const std::string retailer =
       desk.AddCustomer("Alvis Retail GmbH", "RETAIL", pv1::CUSTOMER_CLASS_A);
   const sv1::Quotation quotation = desk.Create(Offer(retailer, {{kKeyboard, 2}, {kMonitor, 5}}));
+  // Priced three days ago; since then the monitor was discontinued.
+  desk.RewriteStored(quotation.name(),
+                     [](sv1::Quotation* q) { *q->mutable_pricing_date() = InDays(-3); });
   desk.Discontinue(kMonitor);
 
   // New documents refuse it; the existing quotation keeps it.
@@ -967,6 +969,7 @@ TEST_CASE("documents: a quotation of a product discontinued since is still order
   REQUIRE(order.items_size() == 2);
   CHECK(Same(order.items(1), quotation.items(1)));
   CHECK(Same(order.gross_total(), quotation.gross_total()));
+  CHECK(Iso(order.pricing_date()) == Iso(InDays(-3)));
   CHECK(desk.GetQuotation(quotation.name()).state() == sv1::QUOTATION_STATE_ORDERED);
   CHECK(Outcome(desk.TryComplete(order.name())) == "OK");
 }
@@ -1016,7 +1019,8 @@ TEST_CASE("documents: a rejected, expired or changed quotation is not ordered",
 
   // Expired: its last day was yesterday.
   const sv1::Quotation expiring = desk.Create(Offer(retailer, {{kMonitor, 10}}, InDays(10)));
-  desk.BackDateValidUntil(expiring.name(), InDays(-1));
+  desk.RewriteStored(expiring.name(),
+                     [](sv1::Quotation* q) { *q->mutable_valid_until() = InDays(-1); });
   const int64_t before_expired = desk.HeadSequence();
   const grpc::Status expired = desk.TryOrder(expiring.name());
   CHECK(Outcome(expired) == "FAILED_PRECONDITION");
