@@ -31,7 +31,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/testing/feed_reader.h"
 #include "common/testing/sample_values.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
@@ -41,6 +40,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
+#include "services/sales/tests/sales_beside_partners.h"
 
 namespace {
 
@@ -89,23 +89,11 @@ struct People {
 };
 
 // Sales with a partners service beside it, one fresh database each.
-class Sales {
+class Sales : public crm::sales::testing::SalesBesidePartners {
  public:
   Sales() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(crm::partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    crm::server::ServiceSpec spec = crm::sales::SalesSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    sales_ = std::make_unique<crm::testing::InProcessService>(spec);
     stub_ = sv1::ActivityService::NewStub(sales_->channel());
     opportunities_ = sv1::OpportunityService::NewStub(sales_->channel());
-    feed_ = std::make_unique<crm::testing::FeedReader>(sales_->channel());
-  }
-
-  // Shuts the partners service down; sales keeps running.
-  void StopPartners() {
-    partner_stub_.reset();
-    partners_.reset();
   }
 
   sv1::ActivityService::Stub& api() { return *stub_; }
@@ -293,17 +281,10 @@ class Sales {
 
   // ---- change feed
 
-  int64_t HeadSequence() { return feed_->HeadSequence(); }
-  fv1::ListChangesResponse ChangesAfter(int64_t sequence) { return feed_->ChangesAfter(sequence); }
-  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
 
  private:
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<pv1::PartnerService::Stub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<sv1::ActivityService::Stub> stub_;
   std::unique_ptr<sv1::OpportunityService::Stub> opportunities_;
-  std::unique_ptr<crm::testing::FeedReader> feed_;
   bool has_stage_ = false;
 };
 

@@ -20,7 +20,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
-#include "common/testing/feed_reader.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
@@ -29,6 +28,7 @@
 #include "google/rpc/status.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
+#include "services/sales/tests/sales_beside_partners.h"
 
 namespace {
 
@@ -71,22 +71,11 @@ sv1::Product Product(const std::string& display_name, const std::string& group =
   return product;
 }
 
-// Sales pointed at a partners service, as its spec would be configured.
-crm::server::ServiceSpec SalesBeside(const crm::testing::InProcessService& partners) {
-  crm::server::ServiceSpec spec = crm::sales::SalesSpec();
-  spec.defaults.peers["partners"] = partners.address();
-  return spec;
-}
-
 // Sales with partners beside it, one fresh database each per test, and
 // the catalogue's calls and change feed.
-class Catalog {
+class Catalog : public crm::sales::testing::SalesBesidePartners {
  public:
-  Catalog()
-      : partners_(crm::partners::PartnersSpec()),
-        sales_(SalesBeside(partners_)),
-        stub_(sv1::CatalogService::NewStub(sales_.channel())),
-        feed_(std::make_unique<crm::testing::FeedReader>(sales_.channel())) {}
+  Catalog() : stub_(sv1::CatalogService::NewStub(sales_->channel())) {}
 
   grpc::Status TryCreateTaxClass(const std::string& id, const sv1::TaxClass& tax_class,
                                  sv1::TaxClass* out = nullptr) {
@@ -191,17 +180,8 @@ class Catalog {
     return ListProductNames(request);
   }
 
-  int64_t HeadSequence() { return feed_->HeadSequence(); }
-  fv1::ListChangesResponse ChangesAfter(int64_t sequence, int page_size = 1000) {
-    return feed_->ChangesAfter(sequence, page_size);
-  }
-  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
-
  private:
-  crm::testing::InProcessService partners_;
-  crm::testing::InProcessService sales_;
   std::unique_ptr<sv1::CatalogService::Stub> stub_;
-  std::unique_ptr<crm::testing::FeedReader> feed_;
 };
 
 // Seven products in three groups, two discontinued, two with the same

@@ -41,7 +41,6 @@
 #include "absl/time/clock.h"
 #include "common/api/dates.h"
 #include "common/testing/sample_values.h"
-#include "common/testing/feed_reader.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
@@ -50,6 +49,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
+#include "services/sales/tests/sales_beside_partners.h"
 
 namespace {
 
@@ -114,22 +114,10 @@ struct People {
 };
 
 // Sales with a partners service beside it, one fresh database each.
-class Pipeline {
+class Pipeline : public crm::sales::testing::SalesBesidePartners {
  public:
   Pipeline() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(crm::partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    crm::server::ServiceSpec spec = crm::sales::SalesSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    sales_ = std::make_unique<crm::testing::InProcessService>(spec);
     stub_ = sv1::OpportunityService::NewStub(sales_->channel());
-    feed_ = std::make_unique<crm::testing::FeedReader>(sales_->channel());
-  }
-
-  // Shuts the partners service down; sales keeps running.
-  void StopPartners() {
-    partner_stub_.reset();
-    partners_.reset();
   }
 
   sv1::OpportunityService::Stub& api() { return *stub_; }
@@ -393,18 +381,9 @@ class Pipeline {
 
   // ---- change feed
 
-  int64_t HeadSequence() { return feed_->HeadSequence(); }
-  fv1::ListChangesResponse ChangesAfter(int64_t sequence, int page_size = 1000) {
-    return feed_->ChangesAfter(sequence, page_size);
-  }
-  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
 
  private:
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<pv1::PartnerService::Stub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<sv1::OpportunityService::Stub> stub_;
-  std::unique_ptr<crm::testing::FeedReader> feed_;
 };
 
 // An opportunity as a rep enters it: no team, deciders or competitors.

@@ -31,7 +31,6 @@
 #include "common/errors.h"
 #include "common/testing/process_harness.h"
 #include "common/testing/sample_values.h"
-#include "common/testing/feed_reader.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
 #include "crm/feed/v1/change_feed.grpc.pb.h"
@@ -42,10 +41,12 @@
 #include "google/rpc/status.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
+#include "services/sales/tests/sales_beside_partners.h"
 
 namespace {
 
 namespace sv1 = crm::sales::v1;
+using crm::sales::testing::Sources;
 namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using crm::testing::ContextWithDeadline;
@@ -99,12 +100,6 @@ sv1::PriceItemsRequest PriceRequest(const std::string& customer, const Date& day
 }
 
 // The sources of the conditions applied to an item, in order.
-Strings Sources(const sv1::PricedItem& item) {
-  Strings sources;
-  for (const auto& applied : item.conditions()) sources.push_back(applied.source());
-  return sources;
-}
-
 // The SPEC's condition: "10 % off from 100 units for A-class retailers
 // until the end of the quarter".
 sv1::PriceCondition VolumeDiscount() {
@@ -151,27 +146,11 @@ sv1::PriceList List(const std::string& display_name, const std::string& currency
 
 // Sales with a partners service beside it (or, with `partners_up` false,
 // pointed at a loopback port nobody listens on), one fresh database each.
-class Sales {
+class Sales : public crm::sales::testing::SalesBesidePartners {
  public:
-  explicit Sales(bool partners_up = true) {
-    crm::server::ServiceSpec spec = crm::sales::SalesSpec();
-    if (partners_up) {
-      partners_ = std::make_unique<crm::testing::InProcessService>(crm::partners::PartnersSpec());
-      partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-      spec.defaults.peers["partners"] = partners_->address();
-    } else {
-      spec.defaults.peers["partners"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
-    }
-    sales_ = std::make_unique<crm::testing::InProcessService>(spec);
+  explicit Sales(bool partners_up = true) : SalesBesidePartners(partners_up) {
     catalog_ = sv1::CatalogService::NewStub(sales_->channel());
     pricing_ = sv1::PricingService::NewStub(sales_->channel());
-    feed_ = std::make_unique<crm::testing::FeedReader>(sales_->channel());
-  }
-
-  // Shuts the partners service down; sales keeps running.
-  void StopPartners() {
-    partner_stub_.reset();
-    partners_.reset();
   }
 
   sv1::PricingService::Stub& pricing() { return *pricing_; }
@@ -361,11 +340,6 @@ class Sales {
   }
   Strings ConditionNames() { return ConditionNames(sv1::ListPriceConditionsRequest()); }
 
-  int64_t HeadSequence() { return feed_->HeadSequence(); }
-  fv1::ListChangesResponse ChangesAfter(int64_t sequence, int page_size = 1000) {
-    return feed_->ChangesAfter(sequence, page_size);
-  }
-  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
 
  private:
   void AddTaxClass(const std::string& id, double rate_percent) {
@@ -395,12 +369,8 @@ class Sales {
             "OK");
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<pv1::PartnerService::Stub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<sv1::CatalogService::Stub> catalog_;
   std::unique_ptr<sv1::PricingService::Stub> pricing_;
-  std::unique_ptr<crm::testing::FeedReader> feed_;
 };
 
 const Date kPricingDay = MakeDate(2026, 11, 23);

@@ -33,7 +33,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/api/dates.h"
-#include "common/testing/feed_reader.h"
 #include "common/testing/sample_values.h"
 #include "common/testing/service_fixture.h"
 #include "common/testing/status_checks.h"
@@ -45,10 +44,12 @@
 #include "google/rpc/error_details.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
+#include "services/sales/tests/sales_beside_partners.h"
 
 namespace {
 
 namespace sv1 = crm::sales::v1;
+using crm::sales::testing::Sources;
 namespace pv1 = crm::partners::v1;
 namespace fv1 = crm::feed::v1;
 using crm::testing::ContextWithDeadline;
@@ -115,12 +116,6 @@ sv1::SalesOrder Order(const std::string& customer, const std::vector<Item>& item
 }
 
 // The sources of the conditions applied to an item, in order.
-Strings Sources(const sv1::PricedItem& item) {
-  Strings sources;
-  for (const auto& applied : item.conditions()) sources.push_back(applied.source());
-  return sources;
-}
-
 // The SPEC's condition, 10 % off from 100 units for A-class retailers,
 // without an end (documents are always priced today).
 sv1::PriceCondition VolumeDiscount() {
@@ -172,25 +167,13 @@ Strings FollowPages(Request request, Call call, Documents documents, int* pages)
 
 // Sales with a partners service beside it, one fresh database each; the
 // catalogue of pricing_service_test.cc.
-class Desk {
+class Desk : public crm::sales::testing::SalesBesidePartners {
  public:
   Desk() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(crm::partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    crm::server::ServiceSpec spec = crm::sales::SalesSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    sales_ = std::make_unique<crm::testing::InProcessService>(spec);
     catalog_ = sv1::CatalogService::NewStub(sales_->channel());
     pricing_ = sv1::PricingService::NewStub(sales_->channel());
     pipeline_ = sv1::OpportunityService::NewStub(sales_->channel());
     documents_ = sv1::SalesDocumentService::NewStub(sales_->channel());
-    feed_ = std::make_unique<crm::testing::FeedReader>(sales_->channel());
-  }
-
-  // Shuts the partners service down; sales keeps running.
-  void StopPartners() {
-    partner_stub_.reset();
-    partners_.reset();
   }
 
   sv1::SalesDocumentService::Stub& api() { return *documents_; }
@@ -457,9 +440,6 @@ class Desk {
 
   // ---- change feed
 
-  int64_t HeadSequence() { return feed_->HeadSequence(); }
-  fv1::ListChangesResponse ChangesAfter(int64_t sequence) { return feed_->ChangesAfter(sequence); }
-  Strings DescribeChangesAfter(int64_t sequence) { return feed_->DescribeChangesAfter(sequence); }
 
  private:
   void UpdateProduct(const std::string& name, sv1::Product changes, const std::string& path) {
@@ -496,14 +476,10 @@ class Desk {
             "OK");
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<pv1::PartnerService::Stub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<sv1::CatalogService::Stub> catalog_;
   std::unique_ptr<sv1::PricingService::Stub> pricing_;
   std::unique_ptr<sv1::OpportunityService::Stub> pipeline_;
   std::unique_ptr<sv1::SalesDocumentService::Stub> documents_;
-  std::unique_ptr<crm::testing::FeedReader> feed_;
   std::string rep_;
 };
 
