@@ -1,5 +1,6 @@
 #include "common/validation/field_checks.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/validation/formats.h"
 
@@ -38,8 +39,8 @@ bool CheckText(absl::string_view text, size_t max_chars, const std::string& fiel
 
 bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::string& field,
                        Violations* out) {
-  if (text.empty()) {
-    out->Add(field, "is required");
+  if (absl::StripAsciiWhitespace(text).empty()) {
+    out->Add(field, text.empty() ? "is required" : "is required; it holds only spaces");
     return false;
   }
   return CheckText(text, max_chars, field, out);

@@ -20,7 +20,7 @@ std::string Element(std::string_view list, int index);
 // Valid UTF-8 without control characters, at most `max_chars` code points.
 bool CheckText(absl::string_view text, size_t max_chars, const std::string& field,
                Violations* out);
-// CheckText, and not empty.
+// CheckText, and not empty nor only spaces.
 bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::string& field,
                        Violations* out);
 

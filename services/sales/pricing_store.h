@@ -12,6 +12,7 @@
 #include "common/db/database.h"
 #include "common/money/money.h"
 #include "crm/sales/v1/pricing_service.pb.h"
+#include "crm/sales/v1/sales_document.pb.h"
 #include "services/sales/pricing_engine.h"
 
 namespace crm::sales {
@@ -26,6 +27,27 @@ using ItemQuantity = std::pair<std::string, money::Scaled>;
 absl::Status PriceStoredItems(db::Connection& c, PricingContext& context,
                               const std::vector<ItemQuantity>& items,
                               const std::string& items_field, v1::PriceItemsResponse* out);
+
+// Prices a quotation's or order's items for `context` and sets each item's
+// pricing, the currency, the totals and the pricing date.
+template <typename Document>
+absl::Status PriceDocument(db::Connection& c, PricingContext& context,
+                           const std::vector<ItemQuantity>& items, const std::string& items_field,
+                           Document* document) {
+  v1::PriceItemsResponse priced;
+  if (absl::Status s = PriceStoredItems(c, context, items, items_field, &priced); !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < document->items_size(); ++i) {
+    *document->mutable_items(i)->mutable_pricing() = priced.items(i);
+  }
+  document->set_currency_code(priced.currency_code());
+  *document->mutable_net_total() = priced.net_total();
+  *document->mutable_tax_total() = priced.tax_total();
+  *document->mutable_gross_total() = priced.gross_total();
+  *document->mutable_pricing_date() = context.date;
+  return absl::OkStatus();
+}
 
 }  // namespace crm::sales
 

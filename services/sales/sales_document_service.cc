@@ -5,6 +5,7 @@
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
+#include "services/sales/contract_rules.h"
 #include "services/sales/pricing_engine.h"
 #include "services/sales/pricing_store.h"
 #include "services/sales/sales_document_validation.h"
@@ -38,6 +39,7 @@ void ClearKindOutputOnly(v1::Quotation* q) {
 void ClearKindOutputOnly(v1::SalesOrder* o) {
   o->clear_quotation();
   o->clear_cancel_reason();
+  o->clear_contract();
 }
 void Validate(const v1::Quotation& q, const std::string& path, const google::type::Date& today,
               Violations* out) {
@@ -77,6 +79,7 @@ const std::vector<api::FilterField>& SalesOrderFilterFields() {
       {"customer", api::FieldType::kString, "customer", {}},
       {"opportunity", api::FieldType::kString, "opportunity", {}},
       {"quotation", api::FieldType::kString, "quotation", {}},
+      {"contract", api::FieldType::kString, "contract", {}},
       {"state", api::FieldType::kEnum, "state",
        api::EnumFilterValues(v1::SalesOrderState_descriptor())},
       {"create_time", api::FieldType::kTimestamp, "create_time", {}},
@@ -88,12 +91,6 @@ const std::vector<api::OrderField>& NewestFirstFields() {
   static const auto* fields =
       new std::vector<api::OrderField>{{"create_time", "create_time", true}};
   return *fields;
-}
-
-absl::Status CheckReason(const std::string& reason) {
-  Violations violations;
-  validation::CheckRequiredText(reason, 1000, "reason", &violations);
-  return violations.ToStatus();
 }
 
 }  // namespace
@@ -137,20 +134,11 @@ absl::Status SalesDocumentService::CreatePriced(const CallContext& call,
               !OpportunityTable().Exists(c, IdOf(document.opportunity()))) {
             return NotFound(document.opportunity());
           }
-          v1::PriceItemsResponse priced;
           if (absl::Status s =
-                  PriceStoredItems(c, pricing, items, absl::StrCat(field, ".items"), &priced);
+                  PriceDocument(c, pricing, items, absl::StrCat(field, ".items"), &document);
               !s.ok()) {
             return s;
           }
-          for (int i = 0; i < document.items_size(); ++i) {
-            *document.mutable_items(i)->mutable_pricing() = priced.items(i);
-          }
-          document.set_currency_code(priced.currency_code());
-          *document.mutable_net_total() = priced.net_total();
-          *document.mutable_tax_total() = priced.tax_total();
-          *document.mutable_gross_total() = priced.gross_total();
-          *document.mutable_pricing_date() = today;
           SetOpen(&document);
           const std::string id = api::NewId();
           document.set_name(absl::StrCat(table.collection(), "/", id));
@@ -380,6 +368,18 @@ absl::Status SalesDocumentService::FinishOrder(const CallContext& call, const st
     order.set_etag(api::EtagForRevision(stored->revision + 1));
     SalesOrderTable().Replace(c, *id, order, stored->revision + 1);
     feed::AppendChange(c, order.name(), feed::v1::CHANGE_KIND_UPDATED, &order, call, "");
+    if (state == v1::SALES_ORDER_STATE_CANCELLED && !order.contract().empty()) {
+      // A cancelled release order no longer counts against its contract.
+      const std::string contract_id = IdOf(order.contract());
+      if (auto contract = ContractTable().Load<v1::Contract>(c, contract_id)) {
+        CountRelease(order, -1, &contract->resource);
+        contract->resource.mutable_update_time()->CopyFrom(order.update_time());
+        contract->resource.set_etag(api::EtagForRevision(contract->revision + 1));
+        ContractTable().Replace(c, contract_id, contract->resource, contract->revision + 1);
+        feed::AppendChange(c, order.contract(), feed::v1::CHANGE_KIND_UPDATED,
+                           &contract->resource, call, "");
+      }
+    }
     *response = order;
     return absl::OkStatus();
   });

@@ -71,6 +71,12 @@ void CheckDeliveryDate(const google::type::Date& date, const std::string& field,
   }
 }
 
+absl::Status CheckReason(const std::string& reason) {
+  Violations violations;
+  validation::CheckRequiredText(reason, 1000, "reason", &violations);
+  return violations.ToStatus();
+}
+
 void ValidateQuotation(const v1::Quotation& quotation, const std::string& path,
                        const google::type::Date& today, Violations* out) {
   CheckReference(quotation.customer(), "partners", true, Child(path, "customer"), out);

@@ -33,6 +33,9 @@ void ValidateSalesOrder(const v1::SalesOrder& order, const std::string& path,
 void CheckDeliveryDate(const google::type::Date& date, const std::string& field,
                        const google::type::Date& today, Violations* out);
 
+// A required reason (for a rejection or cancellation) in field "reason".
+absl::Status CheckReason(const std::string& reason);
+
 }  // namespace crm::sales
 
 #endif  // CRM_SERVICES_SALES_SALES_DOCUMENT_VALIDATION_H_

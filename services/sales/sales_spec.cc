@@ -3,6 +3,7 @@
 #include "services/partners/client/partners_client.h"
 #include "services/sales/activity_service.h"
 #include "services/sales/catalog_service.h"
+#include "services/sales/contract_service.h"
 #include "services/sales/opportunity_service.h"
 #include "services/sales/pricing_service.h"
 #include "services/sales/sales_document_service.h"
@@ -18,7 +19,7 @@ server::ServiceSpec SalesSpec() {
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
   spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService",
                              "crm.sales.v1.OpportunityService", "crm.sales.v1.ActivityService",
-                             "crm.sales.v1.SalesDocumentService"};
+                             "crm.sales.v1.SalesDocumentService", "crm.sales.v1.ContractService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     partners::PartnersClientOptions options;
@@ -32,6 +33,7 @@ server::ServiceSpec SalesSpec() {
     services.push_back(std::make_unique<OpportunityService>(runtime, partners));
     services.push_back(std::make_unique<ActivityService>(runtime, partners));
     services.push_back(std::make_unique<SalesDocumentService>(runtime, partners));
+    services.push_back(std::make_unique<ContractService>(runtime, partners));
     return services;
   };
   return spec;

@@ -6,6 +6,7 @@
 #include "common/api/resource.h"
 #include "common/feed/change_feed.h"
 #include "crm/sales/v1/activity.pb.h"
+#include "crm/sales/v1/contract.pb.h"
 #include "crm/sales/v1/opportunity.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
 #include "crm/sales/v1/sales_document.pb.h"
@@ -174,20 +175,53 @@ const db::ResourceTable& QuotationTable() {
   return *table;
 }
 
+// The sales_orders columns of migration 4, kept as they were released:
+// later columns are added by later migrations.
+std::vector<db::IndexColumn> SalesOrderColumnsV4() {
+  using v1::SalesOrder;
+  return {{"customer", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).customer(); }},
+          {"opportunity", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).opportunity(); }},
+          {"quotation", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).quotation(); }},
+          {"state", "INTEGER NOT NULL",
+           [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }}};
+}
+
 const db::ResourceTable& SalesOrderTable() {
   using v1::SalesOrder;
-  static const auto* table = new db::ResourceTable(
-      "sales_orders", "salesOrders",
-      {{"customer", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).customer(); }},
-       {"opportunity", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).opportunity(); }},
-       {"quotation", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).quotation(); }},
-       {"state", "INTEGER NOT NULL",
-        [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }}});
+  static const auto* table = [] {
+    std::vector<db::IndexColumn> columns = SalesOrderColumnsV4();
+    columns.push_back({"contract", "TEXT NOT NULL DEFAULT ''",
+                       [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).contract(); }});
+    return new db::ResourceTable("sales_orders", "salesOrders", std::move(columns));
+  }();
   return *table;
 }
+
+const db::ResourceTable& ContractTable() {
+  using v1::Contract;
+  static const auto* table = new db::ResourceTable(
+      "contracts", "contracts",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Contract>(m).customer(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Contract>(m).state()}; }},
+       {"valid_from", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return api::IsoDate(As<Contract>(m).valid_from()); }},
+       {"valid_to", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+          return api::IsoDate(As<Contract>(m).valid_to());
+        }}});
+  return *table;
+}
+
+constexpr char kContractsV5[] = R"sql(
+CREATE INDEX contracts_by_customer ON contracts (customer, create_time);
+CREATE INDEX contracts_by_time ON contracts (create_time, id);
+ALTER TABLE sales_orders ADD COLUMN contract TEXT NOT NULL DEFAULT '';
+CREATE INDEX sales_orders_by_contract ON sales_orders (contract);
+)sql";
 
 constexpr char kDocumentsV4[] = R"sql(
 CREATE INDEX quotations_by_customer ON quotations (customer, create_time);
@@ -234,7 +268,10 @@ std::vector<db::Migration> Migrations() {
        absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(), kStageChangesV2)},
       {3, "activities", absl::StrCat(ActivityTable().Schema(), kActivitiesV3)},
       {4, "quotations and sales orders",
-       absl::StrCat(QuotationTable().Schema(), SalesOrderTable().Schema(), kDocumentsV4)},
+       absl::StrCat(QuotationTable().Schema(),
+                    db::ResourceTable("sales_orders", "salesOrders", SalesOrderColumnsV4()).Schema(),
+                    kDocumentsV4)},
+      {5, "contracts and release orders", absl::StrCat(ContractTable().Schema(), kContractsV5)},
   };
 }
 

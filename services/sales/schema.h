@@ -22,6 +22,7 @@ const db::ResourceTable& OpportunityTable();
 const db::ResourceTable& ActivityTable();
 const db::ResourceTable& QuotationTable();
 const db::ResourceTable& SalesOrderTable();
+const db::ResourceTable& ContractTable();
 
 // An activity's place in a calendar is stored from its start (or due) time
 // to its end (or due) time, in microseconds; NULL when it has neither.
