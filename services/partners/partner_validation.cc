@@ -183,6 +183,9 @@ void ValidateOrganization(const v1::Organization& organization, const std::strin
       !validation::IsAsciiAlnumOr(organization.industry_code(), ".-")) {
     out->Add(industry_code, "may contain only letters, digits, dots and dashes");
   }
+  if (organization.employee_count() < 0 || organization.employee_count() > 10'000'000) {
+    out->Add(Child(path, "employee_count"), "must be from 0 to 10,000,000");
+  }
 }
 
 void ValidateGroup(const v1::Group& group, const std::string& path, Violations* out) {

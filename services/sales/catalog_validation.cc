@@ -36,8 +36,7 @@ void ValidateProduct(const v1::Product& product, const std::string& path, Violat
   if (product.product_group().empty()) {
     out->Add(Child(path, "product_group"), "is required");
   } else if (!IsProductGroup(product.product_group())) {
-    out->Add(Child(path, "product_group"),
-             "must be 1 to 20 upper-case letters, digits, \"-\" or \"_\", e.g. \"MONITORS\"");
+    out->Add(Child(path, "product_group"), kProductGroupForm);
   }
   if (product.unit().empty()) {
     out->Add(Child(path, "unit"), "is required");

@@ -16,6 +16,8 @@ void ValidateProduct(const v1::Product& product, const std::string& path, Violat
 
 // A product group code: 1 to 20 upper-case letters, digits, "-" or "_".
 bool IsProductGroup(const std::string& code);
+inline constexpr char kProductGroupForm[] =
+    "must be 1 to 20 upper-case letters, digits, \"-\" or \"_\", e.g. \"MONITORS\"";
 
 }  // namespace crm::sales
 

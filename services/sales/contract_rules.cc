@@ -52,11 +52,14 @@ void SetState(v1::Contract* contract) {
 
 bool IsFulfilled(const v1::Contract& contract) {
   if (contract.has_target_value() &&
-      money::ToNanos(contract.released_value()) < money::ToNanos(contract.target_value())) {
-    return false;
+      money::ToNanos(contract.released_value()) >= money::ToNanos(contract.target_value())) {
+    return true;
   }
+  // Every listed product at its target quantity: nothing more can be released.
+  if (contract.items().empty()) return false;
   for (const v1::ContractItem& item : contract.items()) {
-    if (QuantityOf(item.released_quantity()) < QuantityOf(item.target_quantity())) return false;
+    const money::Scaled target = QuantityOf(item.target_quantity());
+    if (target == 0 || QuantityOf(item.released_quantity()) < target) return false;
   }
   return true;
 }

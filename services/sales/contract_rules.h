@@ -34,7 +34,8 @@ absl::Status CheckRelease(const v1::Contract& contract, const v1::SalesOrder& or
 // then sets the state (ACTIVE or FULFILLED; CANCELLED stays).
 void CountRelease(const v1::SalesOrder& order, int sign, v1::Contract* contract);
 
-// Every stated target reached.
+// Nothing more can be released: the target value is reached, or every
+// listed product has a target quantity and has reached it.
 bool IsFulfilled(const v1::Contract& contract);
 
 // For an update: carries the released quantities of `before` into `after`

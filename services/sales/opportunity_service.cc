@@ -13,6 +13,8 @@
 #include "services/sales/opportunity_validation.h"
 #include "services/sales/partner_refs.h"
 #include "services/sales/schema.h"
+#include "services/sales/territory_rules.h"
+#include "services/sales/territory_store.h"
 
 namespace crm::sales {
 namespace {
@@ -56,7 +58,8 @@ const ResourceKind<v1::SalesStage>& SalesStages() {
 
 const api::FieldMaskRules& OpportunityUpdateRules() {
   static const auto* rules = new api::FieldMaskRules(server::WithOutputOnlyFields(
-      {{"account"}, {"state", "close_reason", "lost_to", "close_time", "weighted_revenue"}}));
+      {{"account"},
+       {"state", "close_reason", "lost_to", "close_time", "weighted_revenue", "territory"}}));
   return *rules;
 }
 
@@ -124,6 +127,7 @@ const std::vector<api::FilterField>& OpportunityFilterFields() {
        api::EnumFilterValues(v1::OpportunityState_descriptor())},
       {"close_date", api::FieldType::kDate, "close_date", {}},
       {"source_campaign", api::FieldType::kString, "source_campaign", {}},
+      {"territory", api::FieldType::kString, "territory", {}},
       {"display_name", api::FieldType::kString, "display_name", {}},
       {"create_time", api::FieldType::kTimestamp, "create_time", {}},
       {"update_time", api::FieldType::kTimestamp, "update_time", {}},
@@ -168,15 +172,17 @@ std::vector<PartnerRef> PartnerRefsOf(v1::Opportunity* o) {
 
 }  // namespace
 
-absl::Status OpportunityService::CheckPartners(const CallContext& call, v1::Opportunity* after,
-                                               const v1::Opportunity* before,
-                                               std::map<std::string, std::string>* renames) {
+absl::Status OpportunityService::CheckPartners(
+    const CallContext& call, v1::Opportunity* after, const v1::Opportunity* before,
+    std::map<std::string, std::string>* renames,
+    std::map<std::string, partners::v1::Partner>* resolved) {
   CheckedPartners checked;
   if (before != nullptr) {
     v1::Opportunity earlier = *before;
     checked = CheckedBy(PartnerRefsOf(&earlier));
   }
-  return ResolvePartnerRefs(*partners_, call.deadline, PartnerRefsOf(after), checked, renames);
+  return ResolvePartnerRefs(*partners_, call.deadline, PartnerRefsOf(after), checked, renames,
+                            resolved);
 }
 
 grpc::ServerUnaryReactor* OpportunityService::CreateSalesStage(
@@ -266,7 +272,12 @@ grpc::ServerUnaryReactor* OpportunityService::CreateOpportunity(
             api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
         if (!answered.ok()) return answered.status();
         if (*answered) return absl::OkStatus();
-        if (absl::Status s = CheckPartners(call, &opportunity, nullptr, nullptr); !s.ok()) return s;
+        std::map<std::string, partners::v1::Partner> resolved;
+        if (absl::Status s = CheckPartners(call, &opportunity, nullptr, nullptr, &resolved);
+            !s.ok()) {
+          return s;
+        }
+        const v1::AccountFacts account_facts = AccountFactsOf(resolved[opportunity.account()]);
         // Resolving partners may have replaced merged names; the rules
         // (e.g. "not the owner twice") must still hold.
         ValidateOpportunity(opportunity, kOpportunity, api::UtcDate(call.now), true, &violations);
@@ -285,6 +296,12 @@ grpc::ServerUnaryReactor* OpportunityService::CreateOpportunity(
                   opportunity.set_probability_percent(stage->default_probability_percent());
                 }
                 SetWeightedRevenue(&opportunity);
+                // Meeting an account assigns it; the opportunity falls in
+                // the territory of its account and product group.
+                const std::vector<v1::Territory> territories = LoadTerritories(c);
+                AssignAccountInWrite(c, call, opportunity.account(), account_facts, territories);
+                opportunity.set_territory(
+                    AssignTerritory(territories, account_facts, opportunity.product_group()));
                 *opportunity.mutable_create_time() =
                     api::MicrosToTimestamp(api::TimeToMicros(call.now));
                 *opportunity.mutable_update_time() = opportunity.create_time();
@@ -423,6 +440,13 @@ grpc::ServerUnaryReactor* OpportunityService::UpdateOpportunity(
             }
           }
           SetWeightedRevenue(&*updated);
+          if (updated->product_group() != stored.resource.product_group()) {
+            if (std::optional<v1::TerritoryAssignment> account =
+                    StoredAssignment(c, updated->account())) {
+              updated->set_territory(
+                  AssignTerritory(LoadTerritories(c), account->facts(), updated->product_group()));
+            }
+          }
           *updated->mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
           updated->set_etag(api::EtagForRevision(stored.revision + 1));
           OpportunityTable().Replace(c, *id, *updated, stored.revision + 1);

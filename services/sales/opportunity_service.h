@@ -59,9 +59,11 @@ class OpportunityService final : public v1::OpportunityService::CallbackService 
   // `before` (null on create) did not name in the same part, and replaces
   // merged partners' names by their survivors'.
   // `renames`, if given, gets each replaced name and its replacement.
+  // `resolved`, if given, gets each partner read.
   absl::Status CheckPartners(const server::CallContext& call, v1::Opportunity* after,
                              const v1::Opportunity* before,
-                             std::map<std::string, std::string>* renames);
+                             std::map<std::string, std::string>* renames,
+                             std::map<std::string, partners::v1::Partner>* resolved = nullptr);
   // Win or lose.
   absl::Status Close(const server::CallContext& call, const std::string& name,
                      const std::string& etag, v1::OpportunityState state,

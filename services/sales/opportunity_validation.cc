@@ -1,5 +1,7 @@
 #include "services/sales/opportunity_validation.h"
 
+#include "services/sales/catalog_validation.h"
+
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +51,7 @@ void ClearOpportunityOutputOnly(v1::Opportunity* opportunity) {
   opportunity->clear_lost_to();
   opportunity->clear_close_time();
   opportunity->clear_weighted_revenue();
+  opportunity->clear_territory();
   opportunity->clear_create_time();
   opportunity->clear_update_time();
   opportunity->clear_etag();
@@ -127,6 +130,9 @@ void ValidateOpportunity(const v1::Opportunity& opportunity, const std::string& 
   CheckReference(opportunity.source_campaign(), "campaigns", false,
                  Child(path, "source_campaign"), out);
   CheckReference(opportunity.source_lead(), "leads", false, Child(path, "source_lead"), out);
+  if (!opportunity.product_group().empty() && !IsProductGroup(opportunity.product_group())) {
+    out->Add(Child(path, "product_group"), kProductGroupForm);
+  }
 }
 
 }  // namespace crm::sales

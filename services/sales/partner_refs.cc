@@ -26,7 +26,8 @@ CheckedPartners CheckedBy(const std::vector<PartnerRef>& refs) {
 absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time deadline,
                                 const std::vector<PartnerRef>& refs,
                                 const CheckedPartners& checked,
-                                std::map<std::string, std::string>* renames) {
+                                std::map<std::string, std::string>* renames,
+                                std::map<std::string, partners::v1::Partner>* resolved) {
   for (const PartnerRef& ref : refs) {
     std::string& name = *ref.name;
     if (name.empty() || checked.count({name, ref.need}) > 0) continue;
@@ -46,6 +47,7 @@ absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time dea
       if (renames != nullptr) (*renames)[name] = partner->name();
       name = partner->name();
     }
+    if (resolved != nullptr) (*resolved)[name] = *std::move(partner);
   }
   return absl::OkStatus();
 }

@@ -33,11 +33,12 @@ CheckedPartners CheckedBy(const std::vector<PartnerRef>& refs);
 // Checks each reference not in `checked`: NOT_FOUND for an unknown or
 // erased partner, UNAVAILABLE when partners cannot be reached by
 // `deadline`, FAILED_PRECONDITION NOT_EMPLOYEE or NOT_COMPETITOR naming the
-// field. Each replaced name goes into `renames` if given.
-absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time deadline,
-                                const std::vector<PartnerRef>& refs,
-                                const CheckedPartners& checked,
-                                std::map<std::string, std::string>* renames);
+// field. Each replaced name goes into `renames` if given, and each partner
+// read into `resolved` (by its final name) if given.
+absl::Status ResolvePartnerRefs(
+    partners::PartnersClient& client, absl::Time deadline, const std::vector<PartnerRef>& refs,
+    const CheckedPartners& checked, std::map<std::string, std::string>* renames,
+    std::map<std::string, partners::v1::Partner>* resolved = nullptr);
 
 // Replaces the names `renames` maps (from ResolvePartnerRefs) in `refs`:
 // for a record re-read in the write, after partners was asked outside it.

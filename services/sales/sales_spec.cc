@@ -8,6 +8,7 @@
 #include "services/sales/pricing_service.h"
 #include "services/sales/sales_document_service.h"
 #include "services/sales/schema.h"
+#include "services/sales/territory_service.h"
 
 namespace crm::sales {
 
@@ -19,7 +20,8 @@ server::ServiceSpec SalesSpec() {
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
   spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService",
                              "crm.sales.v1.OpportunityService", "crm.sales.v1.ActivityService",
-                             "crm.sales.v1.SalesDocumentService", "crm.sales.v1.ContractService"};
+                             "crm.sales.v1.SalesDocumentService", "crm.sales.v1.ContractService",
+                             "crm.sales.v1.TerritoryService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     partners::PartnersClientOptions options;
@@ -34,6 +36,7 @@ server::ServiceSpec SalesSpec() {
     services.push_back(std::make_unique<ActivityService>(runtime, partners));
     services.push_back(std::make_unique<SalesDocumentService>(runtime, partners));
     services.push_back(std::make_unique<ContractService>(runtime, partners));
+    services.push_back(std::make_unique<TerritoryService>(runtime, partners));
     return services;
   };
   return spec;

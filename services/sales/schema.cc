@@ -10,6 +10,7 @@
 #include "crm/sales/v1/opportunity.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
 #include "crm/sales/v1/sales_document.pb.h"
+#include "crm/sales/v1/territory.pb.h"
 #include "crm/sales/v1/product.pb.h"
 
 namespace crm::sales {
@@ -95,26 +96,36 @@ const db::ResourceTable& SalesStageTable() {
   return *table;
 }
 
+// The opportunities columns of migration 2, as released.
+std::vector<db::IndexColumn> OpportunityColumnsV2() {
+  using v1::Opportunity;
+  return {{"display_name", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).display_name(); }},
+          {"account", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).account(); }},
+          {"owner", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).owner(); }},
+          {"stage", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).stage(); }},
+          {"state", "INTEGER NOT NULL",
+           [](const Message& m) -> db::SqlValue { return int64_t{As<Opportunity>(m).state()}; }},
+          {"close_date", "TEXT NOT NULL",
+           [](const Message& m) -> db::SqlValue {
+             return api::IsoDate(As<Opportunity>(m).close_date());
+           }},
+          {"source_campaign", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+             return As<Opportunity>(m).source_campaign();
+           }}};
+}
+
 const db::ResourceTable& OpportunityTable() {
   using v1::Opportunity;
-  static const auto* table = new db::ResourceTable(
-      "opportunities", "opportunities",
-      {{"display_name", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).display_name(); }},
-       {"account", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).account(); }},
-       {"owner", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).owner(); }},
-       {"stage", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).stage(); }},
-       {"state", "INTEGER NOT NULL",
-        [](const Message& m) -> db::SqlValue { return int64_t{As<Opportunity>(m).state()}; }},
-       {"close_date", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue {
-          return api::IsoDate(As<Opportunity>(m).close_date());
-        }},
-       {"source_campaign", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).source_campaign(); }}});
+  static const auto* table = [] {
+    std::vector<db::IndexColumn> columns = OpportunityColumnsV2();
+    columns.push_back({"territory", "TEXT NOT NULL DEFAULT ''",
+                       [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).territory(); }});
+    return new db::ResourceTable("opportunities", "opportunities", std::move(columns));
+  }();
   return *table;
 }
 
@@ -216,6 +227,34 @@ const db::ResourceTable& ContractTable() {
   return *table;
 }
 
+const db::ResourceTable& TerritoryTable() {
+  using v1::Territory;
+  static const auto* table = new db::ResourceTable(
+      "territories", "territories",
+      {{"parent", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Territory>(m).parent(); }},
+       {"display_name", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Territory>(m).display_name(); }}});
+  return *table;
+}
+
+const db::ResourceTable& TerritoryAssignmentTable() {
+  using v1::TerritoryAssignment;
+  static const auto* table = new db::ResourceTable(
+      "territory_assignments", "territoryAssignments",
+      {{"territory", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+          return As<TerritoryAssignment>(m).territory();
+        }}});
+  return *table;
+}
+
+constexpr char kTerritoriesV6[] = R"sql(
+CREATE INDEX territories_by_parent ON territories (parent, id);
+CREATE INDEX territory_assignments_by_territory ON territory_assignments (territory, id);
+ALTER TABLE opportunities ADD COLUMN territory TEXT NOT NULL DEFAULT '';
+CREATE INDEX opportunities_by_territory ON opportunities (territory, close_date);
+)sql";
+
 constexpr char kContractsV5[] = R"sql(
 CREATE INDEX contracts_by_customer ON contracts (customer, create_time);
 CREATE INDEX contracts_by_time ON contracts (create_time, id);
@@ -265,13 +304,18 @@ std::vector<db::Migration> Migrations() {
                     "(scope_product, scope_product_group);\n"
                     "CREATE INDEX price_conditions_by_time ON price_conditions (create_time, id);\n")},
       {2, "sales stages, opportunities and their history",
-       absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(), kStageChangesV2)},
+       absl::StrCat(SalesStageTable().Schema(),
+                    db::ResourceTable("opportunities", "opportunities", OpportunityColumnsV2())
+                        .Schema(),
+                    kStageChangesV2)},
       {3, "activities", absl::StrCat(ActivityTable().Schema(), kActivitiesV3)},
       {4, "quotations and sales orders",
        absl::StrCat(QuotationTable().Schema(),
                     db::ResourceTable("sales_orders", "salesOrders", SalesOrderColumnsV4()).Schema(),
                     kDocumentsV4)},
       {5, "contracts and release orders", absl::StrCat(ContractTable().Schema(), kContractsV5)},
+      {6, "territories and account assignments",
+       absl::StrCat(TerritoryTable().Schema(), TerritoryAssignmentTable().Schema(), kTerritoriesV6)},
   };
 }
 

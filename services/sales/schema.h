@@ -23,6 +23,8 @@ const db::ResourceTable& ActivityTable();
 const db::ResourceTable& QuotationTable();
 const db::ResourceTable& SalesOrderTable();
 const db::ResourceTable& ContractTable();
+const db::ResourceTable& TerritoryTable();
+const db::ResourceTable& TerritoryAssignmentTable();
 
 // An activity's place in a calendar is stored from its start (or due) time
 // to its end (or due) time, in microseconds; NULL when it has neither.

@@ -369,6 +369,13 @@ std::vector<BadRequest> Table(const Seed& seed) {
          return Create(s, p);
        },
        StatusCode::INVALID_ARGUMENT, "partner.organization.industry_code"},
+      {"create an organisation with a negative employee count",
+       [](Stubs& s) {
+         pv1::Partner p = ValidOrganization();
+         p.mutable_organization()->set_employee_count(-1);
+         return Create(s, p);
+       },
+       StatusCode::INVALID_ARGUMENT, "partner.organization.employee_count"},
       {"create a group without group_type",
        [](Stubs& s) {
          pv1::Partner p = ValidGroup();
