@@ -13,7 +13,14 @@ std::string IsoDate(const google::type::Date& date) {
 }
 
 google::type::Date UtcDate(absl::Time time) {
-  const absl::CivilDay day = absl::ToCivilDay(time, absl::UTCTimeZone());
+  return DateOf(absl::ToCivilDay(time, absl::UTCTimeZone()));
+}
+
+absl::CivilDay CivilDayOf(const google::type::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+google::type::Date DateOf(absl::CivilDay day) {
   google::type::Date date;
   date.set_year(static_cast<int>(day.year()));
   date.set_month(day.month());

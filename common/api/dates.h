@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/type/date.pb.h"
 
@@ -20,6 +21,10 @@ google::type::Date UtcDate(absl::Time time);
 
 // Negative, zero or positive as `a` is before, on or after `b`.
 int CompareDates(const google::type::Date& a, const google::type::Date& b);
+
+// For date arithmetic; the date must be a valid full date.
+absl::CivilDay CivilDayOf(const google::type::Date& date);
+google::type::Date DateOf(absl::CivilDay day);
 
 }  // namespace crm::api
 

@@ -8,6 +8,8 @@
 #include "services/sales/pricing_store.h"
 #include "services/sales/sales_document_validation.h"
 #include "services/sales/schema.h"
+#include "services/sales/territory_rules.h"
+#include "services/sales/territory_store.h"
 
 namespace crm::sales {
 namespace {
@@ -309,6 +311,10 @@ grpc::ServerUnaryReactor* ContractService::CreateReleaseOrder(
                 order.set_name(absl::StrCat(SalesOrderTable().collection(), "/", order_id));
                 order.set_customer(customer->name());
                 order.set_contract(contract.name());
+                order.set_territory(AssignAccountInWrite(c, call, customer->name(),
+                                                         AccountFactsOf(*customer),
+                                                         LoadTerritories(c))
+                                        .territory());
                 *order.mutable_requested_delivery_date() = req.requested_delivery_date();
                 order.set_state(v1::SALES_ORDER_STATE_OPEN);
                 *order.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));

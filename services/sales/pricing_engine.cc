@@ -180,6 +180,7 @@ absl::StatusOr<v1::PricedItem> PriceItem(const PricingContext& context, const It
   priced.set_product(product.name());
   priced.set_quantity(money::FromScaled(item.quantity));
   priced.set_unit(product.unit());
+  priced.set_product_group(product.product_group());
 
   std::optional<Nanos> list_price;
   if (product.list_price().currency_code() == currency) {

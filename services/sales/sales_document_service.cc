@@ -1,6 +1,7 @@
 #include "services/sales/sales_document_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "crm/sales/v1/opportunity.pb.h"
 #include "common/api/dates.h"
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
@@ -9,7 +10,11 @@
 #include "services/sales/pricing_engine.h"
 #include "services/sales/pricing_store.h"
 #include "services/sales/sales_document_validation.h"
+#include "services/sales/partner_refs.h"
+#include "services/sales/revenue_store.h"
 #include "services/sales/schema.h"
+#include "services/sales/territory_rules.h"
+#include "services/sales/territory_store.h"
 
 namespace crm::sales {
 namespace {
@@ -40,6 +45,24 @@ void ClearKindOutputOnly(v1::SalesOrder* o) {
   o->clear_quotation();
   o->clear_cancel_reason();
   o->clear_contract();
+  o->clear_territory();
+  o->clear_completion_date();
+}
+// The partners a document names beyond its customer.
+std::vector<PartnerRef> OtherPartners(v1::Quotation*) { return {}; }
+std::vector<PartnerRef> OtherPartners(v1::SalesOrder* o) {
+  return {{o->mutable_sales_rep(), "sales_order.sales_rep", PartnerNeed::kEmployee}};
+}
+// What an order takes from where it is booked: its customer's territory,
+// and its opportunity's owner as the rep unless one was named.
+void SetBooking(db::Connection&, const std::string&, v1::Quotation*) {}
+void SetBooking(db::Connection& c, const std::string& territory, v1::SalesOrder* o) {
+  o->set_territory(territory);
+  if (o->sales_rep().empty() && !o->opportunity().empty()) {
+    if (auto opportunity = OpportunityTable().Load<v1::Opportunity>(c, IdOf(o->opportunity()))) {
+      o->set_sales_rep(opportunity->resource.owner());
+    }
+  }
 }
 void Validate(const v1::Quotation& q, const std::string& path, const google::type::Date& today,
               Violations* out) {
@@ -122,6 +145,12 @@ absl::Status SalesDocumentService::CreatePriced(const CallContext& call,
   if (!customer.ok()) return customer.status();
   pricing.customer = CustomerFactsOf(document.customer(), *customer);
   document.set_customer(customer->name());  // the survivor, after a merge
+  const v1::AccountFacts account_facts = AccountFactsOf(*customer);
+  if (absl::Status s = ResolvePartnerRefs(*partners_, call.deadline, OtherPartners(&document), {},
+                                          nullptr);
+      !s.ok()) {
+    return s;
+  }
 
   Violations unused;
   const std::vector<ItemQuantity> items =
@@ -139,6 +168,9 @@ absl::Status SalesDocumentService::CreatePriced(const CallContext& call,
               !s.ok()) {
             return s;
           }
+          const v1::TerritoryAssignment assignment = AssignAccountInWrite(
+              c, call, document.customer(), account_facts, LoadTerritories(c));
+          SetBooking(c, assignment.territory(), &document);
           SetOpen(&document);
           const std::string id = api::NewId();
           document.set_name(absl::StrCat(table.collection(), "/", id));
@@ -280,6 +312,9 @@ grpc::ServerUnaryReactor* SalesDocumentService::OrderQuotation(
                 *order.mutable_gross_total() = quotation.gross_total();
                 *order.mutable_pricing_date() = quotation.pricing_date();
                 *order.mutable_requested_delivery_date() = req.requested_delivery_date();
+                std::optional<v1::TerritoryAssignment> assignment =
+                    StoredAssignment(c, order.customer());
+                SetBooking(c, assignment ? assignment->territory() : "", &order);
                 order.set_state(v1::SALES_ORDER_STATE_OPEN);
                 *order.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
                 *order.mutable_update_time() = order.create_time();
@@ -364,6 +399,10 @@ absl::Status SalesDocumentService::FinishOrder(const CallContext& call, const st
     }
     order.set_state(state);
     order.set_cancel_reason(reason);
+    if (state == v1::SALES_ORDER_STATE_COMPLETED) {
+      *order.mutable_completion_date() = api::UtcDate(call.now);
+      BookRevenue(c, order);
+    }
     *order.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
     order.set_etag(api::EtagForRevision(stored->revision + 1));
     SalesOrderTable().Replace(c, *id, order, stored->revision + 1);

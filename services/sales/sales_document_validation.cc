@@ -97,6 +97,7 @@ void ValidateSalesOrder(const v1::SalesOrder& order, const std::string& path,
   CheckReference(order.customer(), "partners", true, Child(path, "customer"), out);
   CheckReference(order.opportunity(), "opportunities", false, Child(path, "opportunity"), out);
   CheckReference(order.campaign(), "campaigns", false, Child(path, "campaign"), out);
+  CheckReference(order.sales_rep(), "partners", false, Child(path, "sales_rep"), out);
   CheckCurrency(order.currency_code(), Child(path, "currency_code"), out);
   CheckDeliveryDate(order.requested_delivery_date(), Child(path, "requested_delivery_date"), today,
                     out);

@@ -7,6 +7,7 @@
 #include "services/sales/opportunity_service.h"
 #include "services/sales/pricing_service.h"
 #include "services/sales/sales_document_service.h"
+#include "services/sales/planning_service.h"
 #include "services/sales/schema.h"
 #include "services/sales/territory_service.h"
 
@@ -21,7 +22,8 @@ server::ServiceSpec SalesSpec() {
   spec.grpc_service_names = {"crm.sales.v1.CatalogService", "crm.sales.v1.PricingService",
                              "crm.sales.v1.OpportunityService", "crm.sales.v1.ActivityService",
                              "crm.sales.v1.SalesDocumentService", "crm.sales.v1.ContractService",
-                             "crm.sales.v1.TerritoryService"};
+                             "crm.sales.v1.TerritoryService",
+                             "crm.sales.v1.PlanningService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     partners::PartnersClientOptions options;
@@ -37,6 +39,7 @@ server::ServiceSpec SalesSpec() {
     services.push_back(std::make_unique<SalesDocumentService>(runtime, partners));
     services.push_back(std::make_unique<ContractService>(runtime, partners));
     services.push_back(std::make_unique<TerritoryService>(runtime, partners));
+    services.push_back(std::make_unique<PlanningService>(runtime, partners));
     return services;
   };
   return spec;

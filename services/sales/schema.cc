@@ -8,10 +8,12 @@
 #include "crm/sales/v1/activity.pb.h"
 #include "crm/sales/v1/contract.pb.h"
 #include "crm/sales/v1/opportunity.pb.h"
+#include "crm/sales/v1/planning.pb.h"
 #include "crm/sales/v1/pricing.pb.h"
 #include "crm/sales/v1/sales_document.pb.h"
 #include "crm/sales/v1/territory.pb.h"
 #include "crm/sales/v1/product.pb.h"
+#include "services/sales/revenue_store.h"
 
 namespace crm::sales {
 namespace {
@@ -255,6 +257,37 @@ ALTER TABLE opportunities ADD COLUMN territory TEXT NOT NULL DEFAULT '';
 CREATE INDEX opportunities_by_territory ON opportunities (territory, close_date);
 )sql";
 
+const db::ResourceTable& SalesTargetTable() {
+  using v1::SalesTarget;
+  static const auto* table = new db::ResourceTable(
+      "sales_targets", "salesTargets",
+      {{"start_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return api::IsoDate(As<SalesTarget>(m).start_date()); }},
+       {"end_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return api::IsoDate(As<SalesTarget>(m).end_date()); }},
+       {"territory", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesTarget>(m).territory(); }},
+       {"sales_rep", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesTarget>(m).sales_rep(); }},
+       {"product_group", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesTarget>(m).product_group(); }},
+       {"currency_code", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
+          return As<SalesTarget>(m).amount().currency_code();
+        }}});
+  return *table;
+}
+
+const db::ResourceTable& CommissionPlanTable() {
+  static const auto* table = new db::ResourceTable("commission_plans", "commissionPlans");
+  return *table;
+}
+
+constexpr char kPlanningV7[] = R"sql(
+CREATE UNIQUE INDEX sales_targets_by_breakdown ON sales_targets
+  (start_date, end_date, territory, sales_rep, product_group, currency_code);
+CREATE INDEX sales_targets_by_end ON sales_targets (end_date);
+)sql";
+
 constexpr char kContractsV5[] = R"sql(
 CREATE INDEX contracts_by_customer ON contracts (customer, create_time);
 CREATE INDEX contracts_by_time ON contracts (create_time, id);
@@ -316,6 +349,9 @@ std::vector<db::Migration> Migrations() {
       {5, "contracts and release orders", absl::StrCat(ContractTable().Schema(), kContractsV5)},
       {6, "territories and account assignments",
        absl::StrCat(TerritoryTable().Schema(), TerritoryAssignmentTable().Schema(), kTerritoriesV6)},
+      {7, "sales targets, commission plans and booked revenue",
+       absl::StrCat(SalesTargetTable().Schema(), kPlanningV7, CommissionPlanTable().Schema(),
+                    kBookedRevenueSchema)},
   };
 }
 

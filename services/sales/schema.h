@@ -25,6 +25,8 @@ const db::ResourceTable& SalesOrderTable();
 const db::ResourceTable& ContractTable();
 const db::ResourceTable& TerritoryTable();
 const db::ResourceTable& TerritoryAssignmentTable();
+const db::ResourceTable& SalesTargetTable();
+const db::ResourceTable& CommissionPlanTable();
 
 // An activity's place in a calendar is stored from its start (or due) time
 // to its end (or due) time, in microseconds; NULL when it has neither.

@@ -691,7 +691,11 @@ TEST_CASE("opportunity: CreateOpportunity checks partners and fills in what the 
   const Strings all = {created.name(), docks.name(),   yen.name(),
                        dinar.name(),   nothing.name(), today.name()};
   CHECK(crm.Names() == all);
-  Strings expected_feed;
+  // The first opportunity for an account assigns the account to its
+  // territory (none here), in the same write.
+  Strings expected_feed = {absl::StrCat("CHANGE_KIND_CREATED territoryAssignments/",
+                                        people.account.substr(people.account.find('/') + 1),
+                                        " CreateOpportunity ")};
   for (const std::string& name : all) {
     expected_feed.push_back(absl::StrCat("CHANGE_KIND_CREATED ", name, " CreateOpportunity "));
   }
@@ -712,8 +716,11 @@ TEST_CASE("opportunity: a request_id retry returns the same opportunity, one fee
   CHECK(MessageDifferencer::Equals(first, again));
   CHECK(crm.Names() == Strings{first.name()});
   CHECK(crm.Moves(first.name()).size() == 1);
-  CHECK(crm.DescribeChangesAfter(head) == Strings{absl::StrCat("CHANGE_KIND_CREATED ", first.name(),
-                                                               " CreateOpportunity deal-4711")});
+  CHECK(crm.DescribeChangesAfter(head) ==
+        Strings{absl::StrCat("CHANGE_KIND_CREATED territoryAssignments/",
+                             people.account.substr(people.account.find('/') + 1),
+                             " CreateOpportunity "),
+                absl::StrCat("CHANGE_KIND_CREATED ", first.name(), " CreateOpportunity deal-4711")});
 
   // The same id for another request is refused; a bad id is refused.
   sv1::Opportunity other = deal;
@@ -1379,6 +1386,7 @@ TEST_CASE("opportunity: every write of an opportunity is on the change feed",
   Pipeline crm;
   const People people = crm.AddPeople();
   crm.AddStages();
+  crm.Create(Deal(people, "Warm-up"));  // assigns the account: its entry comes before
   const int64_t head = crm.HeadSequence();
 
   sv1::Opportunity created;
