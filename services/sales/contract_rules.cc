@@ -185,6 +185,10 @@ void ValidateContract(const v1::Contract& contract, const std::string& path,
   } else {
     out->AddAll(api::ParseResourceName(contract.customer(), "partners", customer).status());
   }
+  const std::string sales_rep = Child(path, "sales_rep");
+  if (!contract.sales_rep().empty()) {
+    out->AddAll(api::ParseResourceName(contract.sales_rep(), "partners", sales_rep).status());
+  }
   const std::string currency = Child(path, "currency_code");
   const bool currency_ok = money::IsCurrencyCode(contract.currency_code());
   if (contract.currency_code().empty()) {

@@ -5,6 +5,7 @@
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
 #include "services/sales/contract_rules.h"
+#include "services/sales/partner_refs.h"
 #include "services/sales/pricing_store.h"
 #include "services/sales/sales_document_validation.h"
 #include "services/sales/schema.h"
@@ -33,7 +34,7 @@ const ResourceKind<v1::Contract>& Contracts() {
 
 const api::FieldMaskRules& ContractUpdateRules() {
   static const auto* rules = new api::FieldMaskRules(server::WithOutputOnlyFields(
-      {{"customer", "currency_code", "valid_from"},
+      {{"customer", "currency_code", "valid_from", "sales_rep"},
        {"released_value", "state", "cancel_reason", "items.released_quantity"}}));
   return *rules;
 }
@@ -100,6 +101,13 @@ grpc::ServerUnaryReactor* ContractService::CreateContract(grpc::CallbackServerCo
             partners_->ResolvePartner(contract.customer(), call.deadline);
         if (!customer.ok()) return customer.status();
         contract.set_customer(customer->name());  // the survivor, after a merge
+        if (absl::Status s = ResolvePartnerRefs(
+                *partners_, call.deadline,
+                {{contract.mutable_sales_rep(), "contract.sales_rep", PartnerNeed::kEmployee}}, {},
+                nullptr);
+            !s.ok()) {
+          return s;
+        }
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
           return api::RunOnce(
               c, call.method, req.request_id(), api::RequestFingerprint(req),
@@ -311,6 +319,7 @@ grpc::ServerUnaryReactor* ContractService::CreateReleaseOrder(
                 order.set_name(absl::StrCat(SalesOrderTable().collection(), "/", order_id));
                 order.set_customer(customer->name());
                 order.set_contract(contract.name());
+                order.set_sales_rep(contract.sales_rep());
                 order.set_territory(AssignAccountInWrite(c, call, customer->name(),
                                                          AccountFactsOf(*customer),
                                                          LoadTerritories(c))

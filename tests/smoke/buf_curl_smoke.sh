@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a user does first with a running suite: list the services through
 # reflection with buf curl, check health, create and list a partner, see
-# those calls counted on /metrics, and price an item with sales.
+# those calls counted on /metrics, and price an item, create a territory and
+# ask for a forecast with sales.
 # usage: buf_curl_smoke.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin_dir=$1
@@ -68,7 +69,8 @@ grep -q 'grpc_server_handled_total{.*grpc_method="CreatePartner".*grpc_code="OK"
 grep -q 'grpc_method="ListPartners"' <<<"$metrics" || fail "metrics lack ListPartners"
 sales_services=$(call --list-services "http://127.0.0.1:$sales_port") || fail "sales list-services"
 for s in crm.sales.v1.CatalogService crm.sales.v1.PricingService crm.sales.v1.OpportunityService \
-    crm.sales.v1.ActivityService crm.sales.v1.SalesDocumentService crm.feed.v1.ChangeFeedService; do
+    crm.sales.v1.ActivityService crm.sales.v1.SalesDocumentService crm.sales.v1.ContractService \
+    crm.sales.v1.TerritoryService crm.sales.v1.PlanningService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$sales_services" || fail "sales reflection does not list $s: $sales_services"
 done
 call --data '{"taxClassId":"standard","taxClass":{"displayName":"Standard","ratePercent":19}}' \
@@ -79,4 +81,10 @@ call --data '{"productId":"monitor-24","product":{"displayName":"24-inch monitor
 priced=$(call --data '{"items":[{"product":"products/monitor-24","quantity":3}]}' \
   "http://127.0.0.1:$sales_port/crm.sales.v1.PricingService/PriceItems") || fail "price items"
 grep -q '"units": "714"' <<<"$priced" || fail "3 x 200.00 + 19 % should be 714.00 gross: $priced"
+call --data '{"territoryId":"dach","territory":{"displayName":"DACH","rules":[{"countryCodes":["DE","AT","CH"]}]}}' \
+  "http://127.0.0.1:$sales_port/crm.sales.v1.TerritoryService/CreateTerritory" >/dev/null || fail "create territory"
+forecast=$(call --data '{"startDate":{"year":2026,"month":1,"day":1},"endDate":{"year":2026,"month":12,"day":31},
+  "periodLength":"PERIOD_LENGTH_QUARTER","currencyCode":"EUR"}' \
+  "http://127.0.0.1:$sales_port/crm.sales.v1.PlanningService/ForecastSales") || fail "forecast"
+[ "$(grep -c '"periodStart"' <<<"$forecast")" = 4 ] || fail "a year by quarter should be 4 rows: $forecast"
 echo "buf curl smoke: ok"
