@@ -98,6 +98,35 @@ absl::Status CreateResource(Runtime& runtime, const CallContext& call,
   });
 }
 
+// Inside a write: stores a new resource under `id` at revision 1 (name,
+// create and update time now, its etag) and puts it on the feed.
+template <typename Resource>
+void InsertNewResource(db::Connection& c, const CallContext& call, const db::ResourceTable& table,
+                       const std::string& id, Resource* resource,
+                       const std::string& request_id = "") {
+  resource->set_name(absl::StrCat(table.collection(), "/", id));
+  *resource->mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+  *resource->mutable_update_time() = resource->create_time();
+  resource->set_etag(api::EtagForRevision(1));
+  table.Insert(c, id, *resource);
+  feed::AppendChange(c, resource->name(), feed::v1::CHANGE_KIND_CREATED, resource, call,
+                     request_id);
+}
+
+// Inside a write: stores `resource`, loaded at `*revision`, as its next
+// revision (update time now, a new etag) and puts the change on the feed.
+template <typename Resource>
+void ReplaceResource(db::Connection& c, const CallContext& call, const db::ResourceTable& table,
+                     const std::string& id, int64_t* revision, Resource* resource,
+                     const std::string& request_id = "") {
+  ++*revision;
+  *resource->mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+  resource->set_etag(api::EtagForRevision(*revision));
+  table.Replace(c, id, *resource, *revision);
+  feed::AppendChange(c, resource->name(), feed::v1::CHANGE_KIND_UPDATED, resource, call,
+                     request_id);
+}
+
 template <typename Resource>
 absl::Status GetResource(Runtime& runtime, const ResourceKind<Resource>& kind,
                          const std::string& name, Resource* out) {

@@ -113,18 +113,11 @@ grpc::ServerUnaryReactor* ContractService::CreateContract(grpc::CallbackServerCo
               c, call.method, req.request_id(), api::RequestFingerprint(req),
               api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
                 if (absl::Status s = CheckProductsExist(c, contract); !s.ok()) return s;
-                const std::string id = api::NewId();
-                contract.set_name(absl::StrCat(ContractTable().collection(), "/", id));
                 *contract.mutable_released_value() =
                     money::FromNanos(0, contract.currency_code()).value_or(type::v1::Money());
                 contract.set_state(v1::CONTRACT_STATE_ACTIVE);
-                *contract.mutable_create_time() =
-                    api::MicrosToTimestamp(api::TimeToMicros(call.now));
-                *contract.mutable_update_time() = contract.create_time();
-                contract.set_etag(api::EtagForRevision(1));
-                ContractTable().Insert(c, id, contract);
-                feed::AppendChange(c, contract.name(), feed::v1::CHANGE_KIND_CREATED, &contract,
-                                   call, req.request_id());
+                server::InsertNewResource(c, call, ContractTable(), api::NewId(), &contract,
+                                          req.request_id());
                 *resp = contract;
                 return absl::OkStatus();
               });
@@ -197,11 +190,7 @@ grpc::ServerUnaryReactor* ContractService::UpdateContract(grpc::CallbackServerCo
           if (!violations.empty()) return violations.ToStatus();
           if (absl::Status s = CheckProductsExist(c, updated); !s.ok()) return s;
           if (absl::Status s = CarryOverReleases(before, &updated); !s.ok()) return s;
-          *updated.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          const int64_t revision = stored->revision + 1;
-          updated.set_etag(api::EtagForRevision(revision));
-          ContractTable().Replace(c, *id, updated, revision);
-          feed::AppendChange(c, updated.name(), feed::v1::CHANGE_KIND_UPDATED, &updated, call, "");
+          server::ReplaceResource(c, call, ContractTable(), *id, &stored->revision, &updated);
           *resp = updated;
           return absl::OkStatus();
         });
@@ -231,11 +220,7 @@ grpc::ServerUnaryReactor* ContractService::CancelContract(grpc::CallbackServerCo
           if (absl::Status s = RequireNotCancelled(contract); !s.ok()) return s;
           contract.set_state(v1::CONTRACT_STATE_CANCELLED);
           contract.set_cancel_reason(req.reason());
-          *contract.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          contract.set_etag(api::EtagForRevision(stored->revision + 1));
-          ContractTable().Replace(c, *id, contract, stored->revision + 1);
-          feed::AppendChange(c, contract.name(), feed::v1::CHANGE_KIND_UPDATED, &contract, call,
-                             "");
+          server::ReplaceResource(c, call, ContractTable(), *id, &stored->revision, &contract);
           *resp = contract;
           return absl::OkStatus();
         });
@@ -315,8 +300,6 @@ grpc::ServerUnaryReactor* ContractService::CreateReleaseOrder(
                 }
                 if (absl::Status s = CheckRelease(contract, order, "items"); !s.ok()) return s;
 
-                const std::string order_id = api::NewId();
-                order.set_name(absl::StrCat(SalesOrderTable().collection(), "/", order_id));
                 order.set_customer(customer->name());
                 order.set_contract(contract.name());
                 order.set_sales_rep(contract.sales_rep());
@@ -326,19 +309,11 @@ grpc::ServerUnaryReactor* ContractService::CreateReleaseOrder(
                                         .territory());
                 *order.mutable_requested_delivery_date() = req.requested_delivery_date();
                 order.set_state(v1::SALES_ORDER_STATE_OPEN);
-                *order.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-                *order.mutable_update_time() = order.create_time();
-                order.set_etag(api::EtagForRevision(1));
-                SalesOrderTable().Insert(c, order_id, order);
-
+                server::InsertNewResource(c, call, SalesOrderTable(), api::NewId(), &order,
+                                          req.request_id());
                 CountRelease(order, +1, &contract);
-                contract.mutable_update_time()->CopyFrom(order.create_time());
-                contract.set_etag(api::EtagForRevision(stored->revision + 1));
-                ContractTable().Replace(c, *id, contract, stored->revision + 1);
-                feed::AppendChange(c, order.name(), feed::v1::CHANGE_KIND_CREATED, &order, call,
-                                   req.request_id());
-                feed::AppendChange(c, contract.name(), feed::v1::CHANGE_KIND_UPDATED, &contract,
-                                   call, req.request_id());
+                server::ReplaceResource(c, call, ContractTable(), *id, &stored->revision,
+                                        &contract, req.request_id());
                 *resp = order;
                 return absl::OkStatus();
               });

@@ -172,14 +172,7 @@ absl::Status SalesDocumentService::CreatePriced(const CallContext& call,
               c, call, document.customer(), account_facts, LoadTerritories(c));
           SetBooking(c, assignment.territory(), &document);
           SetOpen(&document);
-          const std::string id = api::NewId();
-          document.set_name(absl::StrCat(table.collection(), "/", id));
-          *document.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          *document.mutable_update_time() = document.create_time();
-          document.set_etag(api::EtagForRevision(1));
-          table.Insert(c, id, document);
-          feed::AppendChange(c, document.name(), feed::v1::CHANGE_KIND_CREATED, &document, call,
-                             request_id);
+          server::InsertNewResource(c, call, table, api::NewId(), &document, request_id);
           *response = document;
           return absl::OkStatus();
         });
@@ -250,11 +243,7 @@ grpc::ServerUnaryReactor* SalesDocumentService::RejectQuotation(
           }
           quotation.set_state(v1::QUOTATION_STATE_REJECTED);
           quotation.set_reject_reason(req.reason());
-          *quotation.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-          quotation.set_etag(api::EtagForRevision(stored->revision + 1));
-          QuotationTable().Replace(c, *id, quotation, stored->revision + 1);
-          feed::AppendChange(c, quotation.name(), feed::v1::CHANGE_KIND_UPDATED, &quotation, call,
-                             "");
+          server::ReplaceResource(c, call, QuotationTable(), *id, &stored->revision, &quotation);
           *resp = quotation;
           return absl::OkStatus();
         });
@@ -299,8 +288,6 @@ grpc::ServerUnaryReactor* SalesDocumentService::OrderQuotation(
                       absl::StrCat("was valid until ", api::IsoDate(quotation.valid_until())));
                 }
                 v1::SalesOrder order;
-                const std::string order_id = api::NewId();
-                order.set_name(absl::StrCat(SalesOrderTable().collection(), "/", order_id));
                 order.set_customer(quotation.customer());
                 order.set_quotation(quotation.name());
                 order.set_opportunity(quotation.opportunity());
@@ -316,20 +303,12 @@ grpc::ServerUnaryReactor* SalesDocumentService::OrderQuotation(
                     StoredAssignment(c, order.customer());
                 SetBooking(c, assignment ? assignment->territory() : "", &order);
                 order.set_state(v1::SALES_ORDER_STATE_OPEN);
-                *order.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-                *order.mutable_update_time() = order.create_time();
-                order.set_etag(api::EtagForRevision(1));
-                SalesOrderTable().Insert(c, order_id, order);
-
+                server::InsertNewResource(c, call, SalesOrderTable(), api::NewId(), &order,
+                                          req.request_id());
                 quotation.set_state(v1::QUOTATION_STATE_ORDERED);
                 quotation.set_sales_order(order.name());
-                quotation.mutable_update_time()->CopyFrom(order.create_time());
-                quotation.set_etag(api::EtagForRevision(stored->revision + 1));
-                QuotationTable().Replace(c, *id, quotation, stored->revision + 1);
-                feed::AppendChange(c, order.name(), feed::v1::CHANGE_KIND_CREATED, &order, call,
-                                   req.request_id());
-                feed::AppendChange(c, quotation.name(), feed::v1::CHANGE_KIND_UPDATED, &quotation,
-                                   call, req.request_id());
+                server::ReplaceResource(c, call, QuotationTable(), *id, &stored->revision,
+                                        &quotation, req.request_id());
                 *resp = order;
                 return absl::OkStatus();
               });
@@ -403,20 +382,14 @@ absl::Status SalesDocumentService::FinishOrder(const CallContext& call, const st
       *order.mutable_completion_date() = api::UtcDate(call.now);
       BookRevenue(c, order);
     }
-    *order.mutable_update_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-    order.set_etag(api::EtagForRevision(stored->revision + 1));
-    SalesOrderTable().Replace(c, *id, order, stored->revision + 1);
-    feed::AppendChange(c, order.name(), feed::v1::CHANGE_KIND_UPDATED, &order, call, "");
+    server::ReplaceResource(c, call, SalesOrderTable(), *id, &stored->revision, &order);
     if (state == v1::SALES_ORDER_STATE_CANCELLED && !order.contract().empty()) {
       // A cancelled release order no longer counts against its contract.
       const std::string contract_id = IdOf(order.contract());
       if (auto contract = ContractTable().Load<v1::Contract>(c, contract_id)) {
         CountRelease(order, -1, &contract->resource);
-        contract->resource.mutable_update_time()->CopyFrom(order.update_time());
-        contract->resource.set_etag(api::EtagForRevision(contract->revision + 1));
-        ContractTable().Replace(c, contract_id, contract->resource, contract->revision + 1);
-        feed::AppendChange(c, order.contract(), feed::v1::CHANGE_KIND_UPDATED,
-                           &contract->resource, call, "");
+        server::ReplaceResource(c, call, ContractTable(), contract_id, &contract->revision,
+                                &contract->resource);
       }
     }
     *response = order;

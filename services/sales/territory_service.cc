@@ -255,7 +255,6 @@ grpc::ServerUnaryReactor* TerritoryService::ReassignAccounts(
       [this](const CallContext& call, const v1::ReassignAccountsRequest&,
              v1::ReassignAccountsResponse* resp) -> absl::Status {
         static const api::OrderBy by_id{{{"id", false, false}}};
-        const auto now = api::MicrosToTimestamp(api::TimeToMicros(call.now));
         // Accounts, a batch per transaction, each re-read in its write.
         std::vector<db::SqlValue> after;
         for (bool more = true; more;) {
@@ -305,10 +304,7 @@ grpc::ServerUnaryReactor* TerritoryService::ReassignAccounts(
                   if (territory == o.territory()) continue;
                   resp->set_opportunities_changed(resp->opportunities_changed() + 1);
                   o.set_territory(territory);
-                  *o.mutable_update_time() = now;
-                  o.set_etag(api::EtagForRevision(stored->revision + 1));
-                  OpportunityTable().Replace(c, id, o, stored->revision + 1);
-                  feed::AppendChange(c, o.name(), feed::v1::CHANGE_KIND_UPDATED, &o, call, "");
+                  server::ReplaceResource(c, call, OpportunityTable(), id, &stored->revision, &o);
                 }
                 return absl::OkStatus();
               });

@@ -6,6 +6,7 @@
 #include "common/api/dates.h"
 #include "common/api/resource.h"
 #include "common/feed/change_feed.h"
+#include "common/server/resource_handlers.h"
 #include "services/sales/schema.h"
 #include "services/sales/territory_rules.h"
 
@@ -34,28 +35,22 @@ v1::TerritoryAssignment AssignAccountInWrite(db::Connection& c, const server::Ca
                                              const std::vector<v1::Territory>& territories) {
   const std::string id = IdOf(account);
   const std::string territory = AssignTerritory(territories, facts, "");
-  const auto now = api::MicrosToTimestamp(api::TimeToMicros(call.now));
   auto stored = TerritoryAssignmentTable().Load<v1::TerritoryAssignment>(c, id);
   if (stored && stored->resource.territory() == territory &&
       google::protobuf::util::MessageDifferencer::Equals(stored->resource.facts(), facts)) {
     return std::move(stored->resource);
   }
   v1::TerritoryAssignment assignment;
-  assignment.set_name(absl::StrCat(TerritoryAssignmentTable().collection(), "/", id));
   assignment.set_account(account);
   assignment.set_territory(territory);
   *assignment.mutable_facts() = facts;
-  *assignment.mutable_update_time() = now;
   if (stored) {
+    assignment.set_name(stored->resource.name());
     *assignment.mutable_create_time() = stored->resource.create_time();
-    assignment.set_etag(api::EtagForRevision(stored->revision + 1));
-    TerritoryAssignmentTable().Replace(c, id, assignment, stored->revision + 1);
-    feed::AppendChange(c, assignment.name(), feed::v1::CHANGE_KIND_UPDATED, &assignment, call, "");
+    server::ReplaceResource(c, call, TerritoryAssignmentTable(), id, &stored->revision,
+                            &assignment);
   } else {
-    *assignment.mutable_create_time() = now;
-    assignment.set_etag(api::EtagForRevision(1));
-    TerritoryAssignmentTable().Insert(c, id, assignment);
-    feed::AppendChange(c, assignment.name(), feed::v1::CHANGE_KIND_CREATED, &assignment, call, "");
+    server::InsertNewResource(c, call, TerritoryAssignmentTable(), id, &assignment);
   }
   return assignment;
 }

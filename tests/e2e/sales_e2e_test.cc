@@ -21,44 +21,23 @@
 #include "crm/sales/v1/opportunity_service.grpc.pb.h"
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
 #include "crm/sales/v1/sales_document_service.grpc.pb.h"
+#include "tests/e2e/sales_e2e_support.h"
 
 namespace {
 
 using crm::testing::BinaryPath;
 using crm::testing::ContextWithDeadline;
+using crm::testing::Day;
+using crm::testing::Describe;
+using crm::testing::Eur;
 using crm::testing::FetchMetrics;
 using crm::testing::ServiceProcess;
 using crm::testing::TempDir;
+using crm::testing::Text;
 using Clock = std::chrono::steady_clock;
 
 namespace partnersv1 = crm::partners::v1;
 namespace salesv1 = crm::sales::v1;
-
-google::type::Date Day(int year, int month, int day) {
-  google::type::Date date;
-  date.set_year(year);
-  date.set_month(month);
-  date.set_day(day);
-  return date;
-}
-
-crm::type::v1::Money Eur(int64_t units) {
-  crm::type::v1::Money money;
-  money.set_currency_code("EUR");
-  money.set_units(units);
-  return money;
-}
-
-// "21600.00"-like text of a Money, for readable failures.
-std::string Text(const crm::type::v1::Money& money) {
-  char cents[8];
-  std::snprintf(cents, sizeof cents, "%02d", money.nanos() / 10'000'000);
-  return std::to_string(money.units()) + "." + cents + " " + money.currency_code();
-}
-
-std::string Describe(const grpc::Status& status) {
-  return std::to_string(status.error_code()) + ": " + status.error_message();
-}
 
 struct Catalog {
   std::unique_ptr<salesv1::CatalogService::Stub> catalog;

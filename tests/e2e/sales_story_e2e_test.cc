@@ -14,6 +14,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/api/dates.h"
 #include "common/testing/process_harness.h"
 #include "common/testing/service_fixture.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
@@ -24,42 +25,21 @@
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
 #include "crm/sales/v1/sales_document_service.grpc.pb.h"
 #include "crm/sales/v1/territory_service.grpc.pb.h"
+#include "tests/e2e/sales_e2e_support.h"
 
 namespace {
 
+using crm::api::DateOf;
 using crm::testing::BinaryPath;
 using crm::testing::ContextWithDeadline;
+using crm::testing::Describe;
+using crm::testing::Eur;
 using crm::testing::ServiceProcess;
 using crm::testing::TempDir;
+using crm::testing::Text;
 
 namespace partnersv1 = crm::partners::v1;
 namespace salesv1 = crm::sales::v1;
-
-google::type::Date DateOf(absl::CivilDay day) {
-  google::type::Date date;
-  date.set_year(static_cast<int>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
-crm::type::v1::Money Eur(int64_t units) {
-  crm::type::v1::Money money;
-  money.set_currency_code("EUR");
-  money.set_units(units);
-  return money;
-}
-
-// "21600.00 EUR"-like text of a Money, for readable failures.
-std::string Text(const crm::type::v1::Money& money) {
-  char cents[8];
-  std::snprintf(cents, sizeof cents, "%02d", money.nanos() / 10'000'000);
-  return std::to_string(money.units()) + "." + cents + " " + money.currency_code();
-}
-
-std::string Describe(const grpc::Status& status) {
-  return std::to_string(status.error_code()) + ": " + status.error_message();
-}
 
 // Runs one call that must succeed and returns its response.
 template <typename Response, typename Call>
