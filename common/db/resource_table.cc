@@ -204,4 +204,19 @@ void ResourceTable::List(Connection& c, const SqlFragment& where, const api::Ord
   select.reset();
 }
 
+void ResourceTable::ForEach(Connection& c, const SqlFragment& where, const api::OrderBy& order,
+                            Message* scratch, const std::function<void()>& visit) const {
+  const std::string sql =
+      absl::StrCat("SELECT ", kSelect, " FROM ", table_, " WHERE (",
+                   where.sql.empty() ? "1" : where.sql, ") ORDER BY ", api::OrderBySql(order));
+  SQLite::Statement& select = c.Prepare(sql, where.params);
+  while (select.executeStep()) {
+    scratch->Clear();
+    int64_t revision;
+    FromRow(select, collection_, scratch, &revision);
+    visit();
+  }
+  select.reset();
+}
+
 }  // namespace crm::db

@@ -91,6 +91,18 @@ class ResourceTable {
             const std::function<google::protobuf::Message*()>& add,
             std::optional<std::vector<SqlValue>>* next_after) const;
 
+  // Calls `visit` with each resource matching `where`, in `order`, one at
+  // a time (for reports over many rows: nothing is paged or held).
+  void ForEach(Connection& c, const SqlFragment& where, const api::OrderBy& order,
+               google::protobuf::Message* scratch, const std::function<void()>& visit) const;
+
+  template <typename Resource>
+  void ForEach(Connection& c, const SqlFragment& where, const api::OrderBy& order,
+               const std::function<void(const Resource&)>& visit) const {
+    Resource scratch;
+    ForEach(c, where, order, &scratch, [&] { visit(scratch); });
+  }
+
   template <typename Resource>
   StoredPage<Resource> List(Connection& c, const SqlFragment& where, const api::OrderBy& order,
                             const std::vector<SqlValue>& after, int limit) const {

@@ -1,5 +1,6 @@
 #include "services/sales/contract_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -119,8 +120,10 @@ void CountRelease(const v1::SalesOrder& order, int sign, v1::Contract* contract)
   for (v1::ContractItem& item : *contract->mutable_items()) {
     auto it = quantities.find(item.product());
     if (it == quantities.end()) continue;
-    item.set_released_quantity(
-        money::FromScaled(QuantityOf(item.released_quantity()) + sign * it->second));
+    // An item listed after releases of its product counts from then on:
+    // giving back an earlier release stops at zero.
+    item.set_released_quantity(money::FromScaled(
+        std::max<money::Scaled>(0, QuantityOf(item.released_quantity()) + sign * it->second)));
   }
   const money::Nanos released =
       money::ToNanos(contract->released_value()) + sign * money::ToNanos(order.net_total());

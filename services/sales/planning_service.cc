@@ -124,31 +124,27 @@ std::vector<v1::SalesTarget> LoadTargets(db::Connection& c, const google::type::
       .resources;
 }
 
-// Opportunities closing from first to last, as the forecast reads them.
+// Opportunities closing from first to last, as the forecast reads them:
+// one pass over the close-date index.
 std::vector<PipelineFact> LoadPipeline(db::Connection& c, const google::type::Date& first,
                                        const google::type::Date& last) {
-  static const api::OrderBy by_id{{{"id", false, false}}};
+  static const api::OrderBy by_close_date{{{"close_date", false, false}, {"id", false, false}}};
   std::vector<PipelineFact> facts;
-  std::vector<db::SqlValue> after;
   const db::SqlFragment window{"close_date BETWEEN ? AND ?",
                                {api::IsoDate(first), api::IsoDate(last)}};
-  for (bool more = true; more;) {
-    auto page = OpportunityTable().List<v1::Opportunity>(c, window, by_id, after, 1000);
-    for (const v1::Opportunity& o : page.resources) {
-      PipelineFact fact;
-      fact.close_date = api::CivilDayOf(o.close_date());
-      fact.state = o.state();
-      fact.territory = o.territory();
-      fact.owner = o.owner();
-      fact.product_group = o.product_group();
-      fact.currency_code = o.expected_revenue().currency_code();
-      fact.expected_revenue = money::ToNanos(o.expected_revenue());
-      fact.weighted_revenue = money::ToNanos(o.weighted_revenue());
-      facts.push_back(std::move(fact));
-    }
-    more = page.next_after.has_value();
-    if (more) after = *page.next_after;
-  }
+  OpportunityTable().ForEach<v1::Opportunity>(
+      c, window, by_close_date, [&facts](const v1::Opportunity& o) {
+        PipelineFact fact;
+        fact.close_date = api::CivilDayOf(o.close_date());
+        fact.state = o.state();
+        fact.territory = o.territory();
+        fact.owner = o.owner();
+        fact.product_group = o.product_group();
+        fact.currency_code = o.expected_revenue().currency_code();
+        fact.expected_revenue = money::ToNanos(o.expected_revenue());
+        fact.weighted_revenue = money::ToNanos(o.weighted_revenue());
+        facts.push_back(std::move(fact));
+      });
   return facts;
 }
 
@@ -223,7 +219,13 @@ grpc::ServerUnaryReactor* PlanningService::UpdateSalesTarget(
              v1::SalesTarget* resp) -> absl::Status {
         if (!req.has_sales_target()) return InvalidField(kSalesTarget, "is required");
         v1::SalesTarget sent = req.sales_target();
-        if (MaskNames(req.update_mask(), "sales_rep")) {
+        if (MaskNames(req.update_mask(), "sales_rep") && !sent.sales_rep().empty()) {
+          if (absl::Status s = api::ParseResourceName(sent.sales_rep(), "partners",
+                                                      "sales_target.sales_rep")
+                                   .status();
+              !s.ok()) {
+            return s;
+          }
           if (absl::Status s = CheckReps(call, {{sent.mutable_sales_rep(), "sales_target.sales_rep"}});
               !s.ok()) {
             return s;
@@ -332,8 +334,11 @@ grpc::ServerUnaryReactor* PlanningService::UpdateCommissionPlan(
             reps.emplace_back(sent.mutable_sales_reps(i),
                               validation::Element("commission_plan.sales_reps", i));
           }
+          // Only the reps here; the rest once the mask is applied.
           Violations violations;
-          ValidateCommissionPlan(sent, kCommissionPlan, &violations);
+          for (const auto& [name, field] : reps) {
+            violations.AddAll(api::ParseResourceName(*name, "partners", field).status());
+          }
           if (!violations.empty()) return violations.ToStatus();
           if (absl::Status s = CheckReps(call, reps); !s.ok()) return s;
         }

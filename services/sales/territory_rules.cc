@@ -47,7 +47,8 @@ void ValidateRule(const v1::TerritoryRule& rule, const std::string& path, Violat
   CheckTextList(rule.country_codes(), kMaxCountries, 2, countries,
                 [](const std::string& s) { return s; }, out);
   for (int i = 0; i < rule.country_codes_size(); ++i) {
-    if (!rule.country_codes(i).empty() && !validation::IsIsoCountryCode(rule.country_codes(i))) {
+    const std::string& code = rule.country_codes(i);
+    if (!code.empty() && code.size() <= 2 && !validation::IsIsoCountryCode(code)) {
       out->Add(Element(countries, i), "must be an ISO 3166-1 alpha-2 code, upper case, e.g. \"DE\"");
     }
   }
@@ -70,7 +71,8 @@ void ValidateRule(const v1::TerritoryRule& rule, const std::string& path, Violat
   CheckTextList(rule.industry_codes(), kMaxCriterionValues, 20, industries,
                 [](const std::string& s) { return s; }, out);
   for (int i = 0; i < rule.industry_codes_size(); ++i) {
-    if (!validation::IsAsciiAlnumOr(rule.industry_codes(i), ".-")) {
+    const std::string& code = rule.industry_codes(i);
+    if (code.size() <= 20 && !validation::IsAsciiAlnumOr(code, ".-")) {
       out->Add(Element(industries, i), "may contain only letters, digits, dots and dashes");
     }
   }

@@ -59,11 +59,11 @@ const ResourceKind<v1::Territory>& Territories() {
       }
       if (c.QueryInt64("SELECT count(*) FROM territory_assignments WHERE territory = ?1",
                        {territory.name()}) > 0 ||
-          c.QueryInt64("SELECT count(*) FROM opportunities WHERE territory = ?1",
-                       {territory.name()}) > 0) {
+          c.QueryInt64("SELECT count(*) FROM opportunities WHERE territory = ?1 AND state = ?2",
+                       {territory.name(), int64_t{v1::OPPORTUNITY_STATE_OPEN}}) > 0) {
         return FailedPrecondition(
             "IN_USE", territory.name(),
-            "accounts or opportunities are assigned to it; change its rules and call "
+            "accounts or open opportunities are assigned to it; change its rules and call "
             "ReassignAccounts first");
       }
       return absl::OkStatus();
@@ -176,8 +176,14 @@ grpc::ServerUnaryReactor* TerritoryService::UpdateTerritory(
         if (!req.has_territory()) return InvalidField(kTerritory, "is required");
         v1::Territory sent = req.territory();
         if (MaskNames(req.update_mask(), "sales_reps")) {
+          // Only the reps are checked here (the rest once the mask is
+          // applied to what is stored), so that partners is asked about
+          // well-formed names only.
+          v1::Territory reps_only;
+          reps_only.set_display_name("-");
+          *reps_only.mutable_sales_reps() = sent.sales_reps();
           Violations violations;
-          ValidateTerritory(sent, kTerritory, &violations);
+          ValidateTerritory(reps_only, kTerritory, &violations);
           if (!violations.empty()) return violations.ToStatus();
           if (absl::Status s = CheckSalesReps(call, &sent); !s.ok()) return s;
         }

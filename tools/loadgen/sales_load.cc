@@ -10,6 +10,12 @@
 //       customer in partners. Run once on empty data folders.
 //   crm-sales-load --mix=price --items=10 --clients=8 --seconds=10
 //       prices orders of --items random products for that customer.
+//   crm-sales-load --mix=pipeline --opportunities=20000 --orders=5000
+//       after setup: 20 reps, 10 territories, a stage, opportunities closing
+//       over the next 12 months and completed orders, for the forecast.
+//   crm-sales-load --mix=forecast --clients=2 --seconds=10
+//       asks for the year ahead by month, grouped by rep (and by quarter
+//       and territory, alternately).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,7 +31,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "crm/sales/v1/catalog_service.grpc.pb.h"
+#include "crm/sales/v1/opportunity_service.grpc.pb.h"
+#include "crm/sales/v1/planning_service.grpc.pb.h"
+#include "crm/sales/v1/sales_document_service.grpc.pb.h"
+#include "crm/sales/v1/territory_service.grpc.pb.h"
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
 
 namespace {
@@ -43,6 +55,8 @@ struct Options {
   int products = 1000;
   int conditions = 5000;
   int items = 10;
+  int opportunities = 20000;
+  int orders = 5000;
 };
 
 Options Parse(int argc, char** argv) {
@@ -61,11 +75,14 @@ Options Parse(int argc, char** argv) {
     else if (const char* v = value("--products=")) o.products = std::max(1, std::atoi(v));
     else if (const char* v = value("--conditions=")) o.conditions = std::max(0, std::atoi(v));
     else if (const char* v = value("--items=")) o.items = std::clamp(std::atoi(v), 1, 500);
+    else if (const char* v = value("--opportunities=")) o.opportunities = std::max(0, std::atoi(v));
+    else if (const char* v = value("--orders=")) o.orders = std::max(0, std::atoi(v));
     else {
       std::fprintf(stderr,
                    "usage: crm-sales-load [--target=host:port] [--partners=host:port] "
-                   "[--mix=setup|price] [--clients=N] [--seconds=N] [--products=N] "
-                   "[--conditions=N] [--items=N]\n");
+                   "[--mix=setup|price|pipeline|forecast] [--clients=N] [--seconds=N] "
+                   "[--products=N] [--conditions=N] [--items=N] [--opportunities=N] "
+                   "[--orders=N]\n");
       std::exit(2);
     }
   }
@@ -188,29 +205,122 @@ int Setup(const Options& o) {
   return 0;
 }
 
+google::type::Date DateOf(absl::CivilDay day) {
+  google::type::Date date;
+  date.set_year(static_cast<int>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+// The customer the setup created, found again by its name.
+std::string FindCustomer(const Options& o) {
+  auto partners = pv1::PartnerService::NewStub(Channel(o.partners));
+  pv1::ListPartnersRequest request;
+  request.set_filter("display_name = \"Load Retail AG\"");
+  pv1::ListPartnersResponse response;
+  if (!Check(partners->ListPartners(Context().get(), request, &response), "find customer") ||
+      response.partners().empty()) {
+    return "";
+  }
+  return response.partners(0).name();
+}
+
+int SetupPipeline(const Options& o, const std::string& customer) {
+  auto partners = pv1::PartnerService::NewStub(Channel(o.partners));
+  auto territories = sv1::TerritoryService::NewStub(Channel(o.target));
+  auto pipeline = sv1::OpportunityService::NewStub(Channel(o.target));
+  auto documents = sv1::SalesDocumentService::NewStub(Channel(o.target));
+  std::vector<std::string> reps;
+  for (int r = 0; r < 20; ++r) {
+    pv1::CreatePartnerRequest request;
+    request.set_request_id(absl::StrCat("sales-load-rep-", r));
+    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_PERSON);
+    request.mutable_partner()->mutable_person()->set_given_name("Rep");
+    request.mutable_partner()->mutable_person()->set_family_name(absl::StrCat("Number ", r));
+    request.mutable_partner()->add_roles()->set_type(pv1::ROLE_TYPE_EMPLOYEE);
+    pv1::Partner rep;
+    if (!Check(partners->CreatePartner(Context().get(), request, &rep), "rep")) return 1;
+    reps.push_back(rep.name());
+  }
+  for (int t = 0; t < 10; ++t) {
+    sv1::CreateTerritoryRequest request;
+    request.set_territory_id(absl::StrCat("t", t));
+    request.mutable_territory()->set_display_name(absl::StrCat("Territory ", t));
+    request.mutable_territory()->add_rules()->add_product_groups(Group(t));
+    sv1::Territory created;
+    if (!Check(territories->CreateTerritory(Context().get(), request, &created), "territory")) {
+      return 1;
+    }
+  }
+  sv1::CreateSalesStageRequest stage;
+  stage.set_sales_stage_id("qualification");
+  stage.mutable_sales_stage()->set_display_name("Qualification");
+  stage.mutable_sales_stage()->set_position(1);
+  stage.mutable_sales_stage()->set_default_probability_percent(20);
+  sv1::SalesStage created_stage;
+  if (!Check(pipeline->CreateSalesStage(Context().get(), stage, &created_stage), "stage")) return 1;
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  for (int i = 0; i < o.opportunities; ++i) {
+    sv1::CreateOpportunityRequest request;
+    request.set_request_id(absl::StrCat("sales-load-opportunity-", i));
+    sv1::Opportunity* deal = request.mutable_opportunity();
+    deal->set_display_name(absl::StrCat("Deal ", i));
+    deal->set_account(customer);
+    deal->set_owner(reps[i % reps.size()]);
+    deal->set_stage("salesStages/qualification");
+    deal->set_product_group(Group(i));
+    *deal->mutable_expected_revenue() = Eur(1000 + i % 50000);
+    *deal->mutable_close_date() = DateOf(today + (i * 7919) % 365);
+    sv1::Opportunity created;
+    if (!Check(pipeline->CreateOpportunity(Context().get(), request, &created), "opportunity")) {
+      return 1;
+    }
+  }
+  for (int i = 0; i < o.orders; ++i) {
+    sv1::CreateSalesOrderRequest request;
+    request.set_request_id(absl::StrCat("sales-load-order-", i));
+    request.mutable_sales_order()->set_customer(customer);
+    request.mutable_sales_order()->set_sales_rep(reps[i % reps.size()]);
+    for (int k = 0; k < 3; ++k) {
+      sv1::DocumentItem* item = request.mutable_sales_order()->add_items();
+      item->set_product(absl::StrCat("products/p", (i * 3 + k) % o.products));
+      item->set_quantity(1 + (i + k) % 20);
+    }
+    sv1::SalesOrder order;
+    if (!Check(documents->CreateSalesOrder(Context().get(), request, &order), "order")) return 1;
+    sv1::CompleteSalesOrderRequest complete;
+    complete.set_name(order.name());
+    if (order.state() == sv1::SALES_ORDER_STATE_OPEN &&
+        !Check(documents->CompleteSalesOrder(Context().get(), complete, &order), "complete")) {
+      return 1;
+    }
+  }
+  std::printf("set up 20 reps, 10 territories, %d opportunities, %d completed orders\n",
+              o.opportunities, o.orders);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = Parse(argc, argv);
   if (o.mix == "setup") return Setup(o);
-  if (o.mix != "price") {
+  if (o.mix != "price" && o.mix != "pipeline" && o.mix != "forecast") {
     std::fprintf(stderr, "unknown --mix=%s\n", o.mix.c_str());
     return 2;
   }
-  // The customer the setup created, found again by its request id.
-  std::string customer;
-  {
-    auto partners = pv1::PartnerService::NewStub(grpc::CreateChannel(o.partners, grpc::InsecureChannelCredentials()));
-    pv1::ListPartnersRequest request;
-    request.set_filter("display_name = \"Load Retail AG\"");
-    pv1::ListPartnersResponse response;
-    if (!Check(partners->ListPartners(Context().get(), request, &response), "find customer") ||
-        response.partners().empty()) {
-      std::fprintf(stderr, "no customer: run --mix=setup first\n");
-      return 1;
-    }
-    customer = response.partners(0).name();
+  const std::string customer = FindCustomer(o);
+  if (customer.empty()) {
+    std::fprintf(stderr, "no customer: run --mix=setup first\n");
+    return 1;
   }
+  if (o.mix == "pipeline") return SetupPipeline(o, customer);
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   std::atomic<long> errors{0};
   std::mutex mu;
   std::vector<double> latencies_ms;
@@ -220,10 +330,26 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, client] {
       grpc::ChannelArguments args;
       args.SetInt("crm.client", client);  // a connection per client
-      auto stub = sv1::PricingService::NewStub(
-          grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args));
+      auto channel = grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args);
+      auto stub = sv1::PricingService::NewStub(channel);
+      auto planning = sv1::PlanningService::NewStub(channel);
       std::vector<double> mine;
       for (long n = 0; Clock::now() < end; ++n) {
+        if (o.mix == "forecast") {
+          sv1::ForecastSalesRequest request;
+          *request.mutable_start_date() = DateOf(today - 30);
+          *request.mutable_end_date() = DateOf(today + 365);
+          request.set_currency_code("EUR");
+          request.set_period_length(n % 2 ? sv1::PERIOD_LENGTH_QUARTER : sv1::PERIOD_LENGTH_MONTH);
+          request.set_group_by(n % 2 ? sv1::FORECAST_DIMENSION_TERRITORY
+                                     : sv1::FORECAST_DIMENSION_SALES_REP);
+          sv1::ForecastSalesResponse response;
+          const auto started = Clock::now();
+          const grpc::Status status = planning->ForecastSales(Context().get(), request, &response);
+          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+          if (!status.ok() && errors++ == 0) Check(status, "ForecastSales");
+          continue;
+        }
         sv1::PriceItemsRequest request;
         request.set_customer(customer);
         if (n % 4 == 0) request.set_campaign(absl::StrCat("campaigns/c", n % 5));
@@ -250,9 +376,9 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return latencies_ms.empty() ? 0.0 : latencies_ms[static_cast<size_t>(p * (latencies_ms.size() - 1))];
   };
-  std::printf("mix=price items=%d clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
+  std::printf("mix=%s items=%d clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
               "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms\n",
-              o.items, o.clients, o.seconds, latencies_ms.size(), errors.load(),
+              o.mix.c_str(), o.items, o.clients, o.seconds, latencies_ms.size(), errors.load(),
               latencies_ms.size() / static_cast<double>(o.seconds), pct(0.5), pct(0.9), pct(0.99),
               latencies_ms.empty() ? 0.0 : latencies_ms.back());
   return errors.load() == 0 ? 0 : 1;

@@ -653,8 +653,11 @@ TEST_CASE("documents: a request_id retry returns the same document, one feed ent
   REQUIRE(Outcome(desk.TryCreate(order, &again_order, "order-1")) == "OK");
   CHECK(Same(again_order, first_order));
   CHECK(desk.OrderNames() == Strings{first_order.name()});
+  // The first document for a customer also assigns it to its territory.
   CHECK(desk.DescribeChangesAfter(head) ==
         Strings{
+            absl::StrCat("CHANGE_KIND_CREATED territoryAssignments/",
+                         retailer.substr(retailer.find('/') + 1), " CreateQuotation "),
             absl::StrCat("CHANGE_KIND_CREATED ", first.name(), " CreateQuotation quote-1"),
             absl::StrCat("CHANGE_KIND_CREATED ", first_order.name(), " CreateSalesOrder order-1")});
   const int64_t after = desk.HeadSequence();
@@ -1333,6 +1336,7 @@ TEST_CASE("documents: every write is on the change feed, refused ones are not",
   desk.AddCatalog();
   const std::string retailer =
       desk.AddCustomer("Alvis Retail GmbH", "RETAIL", pv1::CUSTOMER_CLASS_A);
+  desk.Create(Offer(retailer, {{kMonitor, 1}}));  // assigns the customer: its entry comes before
   const int64_t head = desk.HeadSequence();
 
   sv1::Quotation quotation, second;
