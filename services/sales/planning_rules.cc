@@ -106,6 +106,19 @@ bool TargetFits(const v1::ForecastSalesRequest& request, const v1::SalesTarget& 
               target.product_group());
 }
 
+// net × rate% × multiplier%, rounded once, half away from zero, to the
+// currency's minor unit.
+money::Nanos Commission(money::Nanos net, money::Scaled rate_percent,
+                        money::Scaled multiplier_percent, const std::string& currency) {
+  money::Nanos unit = 1;
+  for (int i = money::MinorUnitDigits(currency); i < 9; ++i) unit *= 10;
+  const money::Nanos divisor = money::Nanos{100} * money::kScale * 100 * money::kScale * unit;
+  const money::Nanos product = net * rate_percent * multiplier_percent;
+  const money::Nanos half = divisor / 2;
+  const money::Nanos units = product >= 0 ? (product + half) / divisor : -((-product + half) / divisor);
+  return units * unit;
+}
+
 struct RowSums {
   money::Nanos pipeline = 0, weighted = 0, won = 0, target = 0, actual = 0;
   int open = 0;
@@ -279,6 +292,7 @@ v1::ForecastSalesResponse BuildForecast(const v1::ForecastSalesRequest& request,
       ++skipped;
       continue;
     }
+    if (o.state != v1::OPPORTUNITY_STATE_OPEN && o.state != v1::OPPORTUNITY_STATE_WON) continue;
     RowSums& row = rows[{*p, ValueOn(axis, o.territory, o.owner, o.product_group)}];
     if (o.state == v1::OPPORTUNITY_STATE_OPEN) {
       row.pipeline += o.expected_revenue;
@@ -366,7 +380,7 @@ std::vector<v1::CommissionStatement> ComputeStatements(
       for (const v1::SalesTarget& t : targets) {
         if (t.sales_rep() == rep && t.territory().empty() && t.product_group().empty() &&
             t.amount().currency_code() == currency) {
-          target += ProratedTarget(t, period);
+          target += ProratedTarget(t, paid);
         }
       }
       const double attainment = PercentOf(total, target);
@@ -394,8 +408,7 @@ std::vector<v1::CommissionStatement> ComputeStatements(
         auto rate = rates.find(r->product_group);
         if (rate == rates.end()) rate = rates.find("");
         const money::Scaled percent = rate == rates.end() ? 0 : rate->second;
-        const money::Nanos amount = money::RoundToMinorUnit(
-            money::Percent(money::Percent(r->net_amount, percent), multiplier), currency);
+        const money::Nanos amount = Commission(r->net_amount, percent, multiplier, currency);
         commission += amount;
         v1::CommissionLine* line = statement.add_lines();
         line->set_sales_order(r->sales_order);
