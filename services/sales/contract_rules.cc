@@ -82,7 +82,14 @@ absl::Status CheckRelease(const v1::Contract& contract, const v1::SalesOrder& or
     auto [it, first] = ordered.try_emplace(item.product(), 0, i);
     it->second.first += QuantityOf(item.quantity());
   }
+  // In the order of the items, so the first item beyond its target is named.
+  std::vector<std::pair<int, std::string>> by_item;
   for (const auto& [product, quantity_and_index] : ordered) {
+    by_item.emplace_back(quantity_and_index.second, product);
+  }
+  std::sort(by_item.begin(), by_item.end());
+  for (const auto& [index, product] : by_item) {
+    const std::pair<money::Scaled, int>& quantity_and_index = ordered.at(product);
     auto item = listed.find(product);
     if (item == listed.end()) continue;
     const money::Scaled target = QuantityOf(item->second->target_quantity());
@@ -214,17 +221,17 @@ void ValidateContract(const v1::Contract& contract, const std::string& path,
   }
 
   bool has_target = false;
-  bool target_value_bad = false;
+  bool target_bad = false;
   const std::string target_value = Child(path, "target_value");
   if (contract.has_target_value()) {
-    target_value_bad = true;
+    target_bad = true;
     if (money::CheckMoney(contract.target_value(), target_value, true, false,
                           currency_ok ? contract.currency_code() : "", out)) {
       if (money::ToNanos(contract.target_value()) <= 0) {
         out->Add(target_value, "must be above 0; leave it unset for no value target");
       } else {
         has_target = true;
-        target_value_bad = false;
+        target_bad = false;
       }
     }
   }
@@ -247,9 +254,10 @@ void ValidateContract(const v1::Contract& contract, const std::string& path,
       const std::optional<money::Scaled> target = money::CheckDecimal(
           item.target_quantity(), 3, 0, false, kMaxQuantity, Child(at, "target_quantity"), out);
       if (target.value_or(0) > 0) has_target = true;
+      if (!target) target_bad = true;  // one bad target is enough to report
     }
   }
-  if (!has_target && !target_value_bad) {
+  if (!has_target && !target_bad) {
     out->Add(target_value, "is required unless an item has a target_quantity");
   }
 }

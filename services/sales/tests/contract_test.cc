@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -35,7 +36,6 @@ namespace {
 
 namespace sv1 = crm::sales::v1;
 namespace pv1 = crm::partners::v1;
-namespace fv1 = crm::feed::v1;
 using crm::sales::testing::Sources;
 using crm::testing::ContextWithDeadline;
 using crm::testing::DetailOf;
@@ -43,7 +43,6 @@ using crm::testing::MakeDate;
 using crm::testing::Mask;
 using crm::testing::Outcome;
 using crm::testing::Precondition;
-using google::protobuf::util::MessageDifferencer;
 using CS = sv1::ContractService::Stub;
 using DS = sv1::SalesDocumentService::Stub;
 using Date = google::type::Date;
@@ -75,7 +74,7 @@ std::string Text(const Money& money) {
 }
 
 bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
-  return MessageDifferencer::Equals(a, b);
+  return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
 std::string Quoted(const std::string& field, const std::string& value) {
@@ -122,20 +121,14 @@ Quantities Released(const sv1::Contract& contract) {
   return released;
 }
 
-template <typename T>
-struct NonDeduced {
-  using type = T;
-};
-
 // One unary call with a deadline; `out` may be null.
 template <typename Stub, typename Request, typename Response>
 grpc::Status Call(Stub& stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, typename NonDeduced<Response>::type* out = nullptr,
+                  const Request& request, typename std::common_type<Response>::type* out = nullptr,
                   int deadline_seconds = 10) {
   Response ignored;
-  return (stub.*method)(ContextWithDeadline(deadline_seconds).get(), request,
-                        out ? out : &ignored);
+  return (stub.*method)(ContextWithDeadline(deadline_seconds).get(), request, out ? out : &ignored);
 }
 
 void RequireOk(const grpc::Status& status) {
@@ -181,15 +174,15 @@ class Office : public crm::sales::testing::SalesBesidePartners {
         contracts_(sv1::ContractService::NewStub(sales_->channel())) {
     AddTaxClass("standard", 19);
     AddTaxClass("reduced", 7);
-    AddProduct("monitor-24", "MONITORS", Eur(200), "standard");
-    AddProduct("keyboard", "INPUT", Eur(49, 990'000'000), "reduced");
-    AddProduct("paper", "PAPER", Eur(5), "reduced");
+    AddProduct("monitor-24", Eur(200), "standard");
+    AddProduct("keyboard", Eur(49, 990'000'000), "reduced");
+    AddProduct("paper", Eur(5), "reduced");
   }
 
   CS& api() { return *contracts_; }
   DS& documents() { return *documents_; }
 
-  // An organisation with a customer role of `customer_class`, in retail.
+  // An organisation in retail with a customer role of `customer_class`.
   std::string AddCustomer(const std::string& legal_name, pv1::CustomerClass customer_class) {
     pv1::CreatePartnerRequest request;
     pv1::Partner* partner = request.mutable_partner();
@@ -199,6 +192,15 @@ class Office : public crm::sales::testing::SalesBesidePartners {
     pv1::Role* role = partner->add_roles();
     role->set_type(pv1::ROLE_TYPE_CUSTOMER);
     role->mutable_customer()->set_customer_class(customer_class);
+    return Must(*partner_stub_, &pv1::PartnerService::Stub::CreatePartner, request).name();
+  }
+
+  // A person in the employee role.
+  std::string AddRep() {
+    pv1::CreatePartnerRequest request;
+    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_PERSON);
+    request.mutable_partner()->mutable_person()->set_family_name("Reppe");
+    request.mutable_partner()->add_roles()->set_type(pv1::ROLE_TYPE_EMPLOYEE);
     return Must(*partner_stub_, &pv1::PartnerService::Stub::CreatePartner, request).name();
   }
 
@@ -221,6 +223,30 @@ class Office : public crm::sales::testing::SalesBesidePartners {
     request.set_customer(customer);
     Fill(request.mutable_items(), items);
     return Must(*pricing_, &sv1::PricingService::Stub::PriceItems, request);
+  }
+
+  // "KIND name method request_id" of the changes after `sequence`, but
+  // territory assignments (a customer's first sale assigns it on the way).
+  Strings Changes(int64_t sequence) {
+    Strings changes;
+    for (const std::string& change : DescribeChangesAfter(sequence)) {
+      if (!absl::StrContains(change, " territoryAssignments/")) changes.push_back(change);
+    }
+    return changes;
+  }
+  // The resource of the first change to `name` after `sequence`.
+  template <typename Message>
+  Message InFeed(int64_t sequence, const std::string& name) {
+    Message message;
+    const auto feed = ChangesAfter(sequence);
+    for (const auto& change : feed.changes()) {
+      if (change.resource_name() == name) {
+        REQUIRE(change.resource().UnpackTo(&message));
+        return message;
+      }
+    }
+    FAIL("no change to " << name);
+    return message;
   }
 
   // ---- contracts
@@ -320,17 +346,15 @@ class Office : public crm::sales::testing::SalesBesidePartners {
     request.mutable_tax_class()->set_rate_percent(rate_percent);
     Must(*catalog_, &sv1::CatalogService::Stub::CreateTaxClass, request);
   }
-  void AddProduct(const std::string& id, const std::string& group, const Money& list_price,
-                  const std::string& tax_class) {
+  void AddProduct(const std::string& id, const Money& list_price, const std::string& tax_class) {
     sv1::CreateProductRequest request;
     request.set_product_id(id);
     sv1::Product* product = request.mutable_product();
     product->set_display_name(id);
-    product->set_product_group(group);
+    product->set_product_group("OFFICE");
     product->set_unit("EA");
     *product->mutable_list_price() = list_price;
     product->set_tax_class(absl::StrCat("taxClasses/", tax_class));
-    product->set_state(sv1::PRODUCT_STATE_ACTIVE);
     Must(*catalog_, &sv1::CatalogService::Stub::CreateProduct, request);
   }
 
@@ -348,7 +372,9 @@ TEST_CASE("contracts: CreateContract stores an active contract with nothing rele
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_A);
   const int64_t head = office.HeadSequence();
 
+  const std::string rep = office.AddRep();
   sv1::Contract sent = Deal(alvis, 50000, {{kMonitor, 200}, {kKeyboard, 0}});
+  sent.set_sales_rep(rep);
   // Output-only fields sent are ignored.
   sent.set_name("contracts/mine");
   sent.set_state(sv1::CONTRACT_STATE_FULFILLED);
@@ -362,6 +388,7 @@ TEST_CASE("contracts: CreateContract stores an active contract with nothing rele
   CHECK(absl::StartsWith(contract.name(), "contracts/"));
   CHECK(contract.name() != "contracts/mine");
   CHECK(contract.customer() == alvis);
+  CHECK(contract.sales_rep() == rep);
   CHECK(Iso(contract.valid_to()) == Iso(InDays(30)));
   CHECK(Text(contract.target_value()) == "EUR 50000.00");
   CHECK(Text(contract.released_value()) == "EUR 0.00");
@@ -382,31 +409,25 @@ TEST_CASE("contracts: CreateContract stores an active contract with nothing rele
   CHECK(office.Names() == Strings{contract.name()});
   CHECK(Outcome(office.TryCreate(Deal(alvis, 1), nullptr, "contract-1")) ==
         "INVALID_ARGUMENT request_id");
-  CHECK(office.DescribeChangesAfter(head) ==
-        Strings{absl::StrCat("CHANGE_KIND_CREATED ", contract.name(), " CreateContract contract-1")});
-  sv1::Contract in_feed;
-  REQUIRE(office.ChangesAfter(head).changes(0).resource().UnpackTo(&in_feed));
-  CHECK(Same(in_feed, contract));
+  CHECK(office.Changes(head) == Strings{absl::StrCat("CHANGE_KIND_CREATED ", contract.name(),
+                                                     " CreateContract contract-1")});
+  CHECK(Same(office.InFeed<sv1::Contract>(head, contract.name()), contract));
 }
 
-TEST_CASE("contracts: a refused create names the problem and writes nothing",
-          "[sales][contract]") {
+TEST_CASE("contracts: a refused create names the problem and writes nothing", "[sales][contract]") {
   Office office;
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_A);
   const int64_t head = office.HeadSequence();
 
   using Spoil = std::function<void(sv1::Contract*)>;
   const std::vector<std::tuple<std::string, Spoil, std::string>> cases = {
-      {"no display name", [](auto* c) { c->clear_display_name(); }, "display_name"},
-      {"a name of spaces", [](auto* c) { c->set_display_name("   "); }, "display_name"},
-      {"no customer", [](auto* c) { c->clear_customer(); }, "customer"},
+      {"display name of spaces", [](auto* c) { c->set_display_name("   "); }, "display_name"},
       {"customer not a name", [](auto* c) { c->set_customer("alvis"); }, "customer"},
-      {"no currency", [](auto* c) { c->clear_currency_code(); }, "currency_code"},
+      {"rep not a name", [](auto* c) { c->set_sales_rep("reppe"); }, "sales_rep"},
       {"lower-case currency", [](auto* c) { c->set_currency_code("eur"); }, "currency_code"},
       {"no valid_from", [](auto* c) { c->clear_valid_from(); }, "valid_from"},
       {"valid_to impossible",
-       [](auto* c) { *c->mutable_valid_to() = MakeDate(InDays(0).year() + 1, 2, 30); },
-       "valid_to"},
+       [](auto* c) { *c->mutable_valid_to() = MakeDate(InDays(0).year() + 1, 2, 30); }, "valid_to"},
       {"valid_to before valid_from", [](auto* c) { *c->mutable_valid_from() = InDays(31); },
        "valid_to"},
       {"valid_to yesterday", [](auto* c) { *c->mutable_valid_to() = InDays(-1); }, "valid_to"},
@@ -416,11 +437,8 @@ TEST_CASE("contracts: a refused create names the problem and writes nothing",
          c->mutable_items(0)->set_target_quantity(0);
        },
        "target_value"},
-      {"target value 0", [](auto* c) { *c->mutable_target_value() = Eur(0); }, "target_value"},
       {"target value in USD", [](auto* c) { c->mutable_target_value()->set_currency_code("USD"); },
        "target_value.currency_code"},
-      {"item without product", [](auto* c) { c->mutable_items(1)->clear_product(); },
-       "items[1].product"},
       {"product not a name", [](auto* c) { c->mutable_items(1)->set_product("paper"); },
        "items[1].product"},
       {"a product twice", [](auto* c) { c->mutable_items(1)->set_product(kMonitor); },
@@ -428,9 +446,10 @@ TEST_CASE("contracts: a refused create names the problem and writes nothing",
       {"target quantity of 4 decimals",
        [](auto* c) { c->mutable_items(0)->set_target_quantity(1.0005); },
        "items[0].target_quantity"},
-      {"negative target quantity", [](auto* c) { c->mutable_items(1)->set_target_quantity(-1); },
-       "items[1].target_quantity"},
-      {"201 items", [](auto* c) { while (c->items_size() <= 200) *c->add_items() = c->items(0); },
+      {"201 items",
+       [](auto* c) {
+         while (c->items_size() <= 200) *c->add_items() = c->items(0);
+       },
        "items"},
   };
   for (const auto& [what, spoil, field] : cases) {
@@ -455,6 +474,10 @@ TEST_CASE("contracts: a refused create names the problem and writes nothing",
   const grpc::Status nobody = office.TryCreate(Deal("partners/nobody", 5000), nullptr, "retry");
   CHECK(Outcome(nobody) == "NOT_FOUND");
   CHECK(DetailOf<google::rpc::ResourceInfo>(nobody).resource_name() == "partners/nobody");
+  sv1::Contract customer_as_rep = Deal(alvis, 5000);
+  customer_as_rep.set_sales_rep(alvis);
+  CHECK(Verdict(office.TryCreate(customer_as_rep)) ==
+        "FAILED_PRECONDITION NOT_EMPLOYEE contract.sales_rep");
   const grpc::Status unknown_product =
       office.TryCreate(Deal(alvis, 5000, {{kMonitor, 1}, {"products/nothing-here", 1}}));
   CHECK(Outcome(unknown_product) == "NOT_FOUND");
@@ -471,7 +494,8 @@ TEST_CASE("contracts: with partners down creates and releases are UNAVAILABLE, r
           "[sales][contract]") {
   Office office;
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_A);
-  const sv1::Contract contract = office.Create(Deal(alvis, 0, {{kMonitor, 10}}));
+  sv1::Contract contract, same;
+  RequireOk(office.TryCreate(Deal(alvis, 0, {{kMonitor, 10}}), &contract, "c-1"));
   sv1::SalesOrder first, again;
   RequireOk(office.TryRelease(contract.name(), {{kMonitor, 6}}, &first, "rel-1"));
   const sv1::Contract counted = office.Get(contract.name());
@@ -503,6 +527,8 @@ TEST_CASE("contracts: with partners down creates and releases are UNAVAILABLE, r
                                   kDeadlineSeconds)) == "NOT_FOUND");
   RequireOk(office.TryRelease(contract.name(), {{kMonitor, 6}}, &again, "rel-1"));
   CHECK(Same(again, first));
+  RequireOk(office.TryCreate(Deal(alvis, 0, {{kMonitor, 10}}), &same, "c-1"));
+  CHECK(Same(same, contract));
   CHECK(office.Names() == Strings{contract.name()});
   CHECK(office.OrderNames() == Strings{first.name()});
   CHECK(Same(office.Get(contract.name()), counted));
@@ -543,15 +569,12 @@ TEST_CASE("contracts: GetContract and ListContracts, newest first, filtered and 
   CHECK(pages == 3);
 
   sv1::ListContractsRequest request;
-  for (const std::string filter : {"colour = \"red\"", "state = OPEN", "state > ACTIVE",
-                                   "customer =", "(state = ACTIVE", "valid_to = tomorrow"}) {
+  for (const std::string filter : {"colour = \"red\"", "state = OPEN", "valid_to = tomorrow"}) {
     INFO(filter);
     request.set_filter(filter);
     CHECK(Outcome(Call(office.api(), &CS::ListContracts, request)) == "INVALID_ARGUMENT filter");
   }
   request.set_filter("");
-  request.set_page_size(-1);
-  CHECK(Outcome(Call(office.api(), &CS::ListContracts, request)) == "INVALID_ARGUMENT page_size");
   request.set_page_size(2);
   const sv1::ListContractsResponse page = Must(office.api(), &CS::ListContracts, request);
   REQUIRE(page.contracts_size() == 2);
@@ -573,7 +596,7 @@ TEST_CASE("contracts: UpdateContract changes the name, the validity and the targ
           "[sales][contract]") {
   Office office;
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_B);
-  const sv1::Contract contract = office.Create(Deal(alvis, 0, {{kMonitor, 10}, {kPaper, 0}}));
+  const sv1::Contract contract = office.Create(Deal(alvis, 0, {{kMonitor, 10}, {kPaper, 5}}));
   const int64_t head = office.HeadSequence();
 
   sv1::Contract changes = contract;
@@ -587,11 +610,11 @@ TEST_CASE("contracts: UpdateContract changes the name, the validity and the targ
   CHECK(renamed.etag() != contract.etag());
   CHECK(Same(renamed.create_time(), contract.create_time()));
   CHECK(Same(office.Get(contract.name()), renamed));
-  CHECK(office.DescribeChangesAfter(head) ==
+  CHECK(office.Changes(head) ==
         Strings{absl::StrCat("CHANGE_KIND_UPDATED ", contract.name(), " UpdateContract ")});
 
   // Released to the target: FULFILLED; a raised target makes it ACTIVE again.
-  office.Release(contract.name(), {{kMonitor, 10}, {kPaper, 3}});
+  office.Release(contract.name(), {{kMonitor, 10}, {kPaper, 5}});
   const sv1::Contract fulfilled = office.Get(contract.name());
   REQUIRE(fulfilled.state() == sv1::CONTRACT_STATE_FULFILLED);
   sv1::Contract raise = fulfilled;
@@ -599,14 +622,14 @@ TEST_CASE("contracts: UpdateContract changes the name, the validity and the targ
   raise.mutable_items(0)->set_released_quantity(0);  // output only: ignored
   const sv1::Contract raised = office.Update(raise, {"items"});
   CHECK(raised.state() == sv1::CONTRACT_STATE_ACTIVE);
-  CHECK(Released(raised) == Quantities{10, 3});
+  CHECK(Released(raised) == Quantities{10, 5});
   CHECK(raised.items(0).target_quantity() == 15);
   // A target value added with "*"; the released value stays.
   sv1::Contract with_value = raised;
   *with_value.mutable_target_value() = Eur(5000);
   const sv1::Contract valued = office.Update(with_value, {"*"});
   CHECK(Text(valued.target_value()) == "EUR 5000.00");
-  CHECK(Text(valued.released_value()) == "EUR 2015.00");
+  CHECK(Text(valued.released_value()) == "EUR 2025.00");
   CHECK(valued.state() == sv1::CONTRACT_STATE_ACTIVE);
 
   // Targets below what is released, or an item with releases removed.
@@ -615,7 +638,7 @@ TEST_CASE("contracts: UpdateContract changes the name, the validity and the targ
   CHECK(Verdict(office.TryUpdate(below, {"items"})) ==
         "FAILED_PRECONDITION BELOW_RELEASED contract.items[0].target_quantity");
   sv1::Contract value_below = valued;
-  *value_below.mutable_target_value() = Eur(2014);
+  *value_below.mutable_target_value() = Eur(2024);
   CHECK(Verdict(office.TryUpdate(value_below, {"target_value"})) ==
         "FAILED_PRECONDITION BELOW_RELEASED contract.target_value");
   sv1::Contract removed = valued;
@@ -624,7 +647,7 @@ TEST_CASE("contracts: UpdateContract changes the name, the validity and the targ
         "FAILED_PRECONDITION RELEASED contract.items");
 
   // What cannot change, bad values, stale etags, unknown names.
-  for (const std::string path : {"customer", "currency_code", "valid_from", "state",
+  for (const std::string path : {"customer", "currency_code", "valid_from", "sales_rep", "state",
                                  "released_value", "items.released_quantity", "name", "colour"}) {
     INFO(path);
     CHECK(Outcome(office.TryUpdate(valued, {path})) == "INVALID_ARGUMENT update_mask");
@@ -677,7 +700,7 @@ TEST_CASE("contracts: CancelContract records the reason once", "[sales][contract
   CHECK(Verdict(office.TryCancel(contract.name(), "Again")) ==
         absl::StrCat("FAILED_PRECONDITION CANCELLED ", contract.name()));
   CHECK(office.Get(contract.name()).cancel_reason() == "Budget cut");
-  CHECK(office.DescribeChangesAfter(head) ==
+  CHECK(office.Changes(head) ==
         Strings{absl::StrCat("CHANGE_KIND_UPDATED ", contract.name(), " CancelContract ")});
 }
 
@@ -687,8 +710,9 @@ TEST_CASE("contracts: a release order is priced for the customer and counted",
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_A);
   const std::string berta = office.AddCustomer("Berta Retail KG", pv1::CUSTOMER_CLASS_B);
   const std::string discount = office.AddVolumeDiscount();
-  const sv1::Contract contract =
-      office.Create(Deal(alvis, 100000, {{kMonitor, 300}, {kKeyboard, 0}}));
+  sv1::Contract deal = Deal(alvis, 100000, {{kMonitor, 300}, {kKeyboard, 0}});
+  deal.set_sales_rep(office.AddRep());
+  const sv1::Contract contract = office.Create(deal);
   const int64_t head = office.HeadSequence();
 
   const std::vector<Item> items = {{kMonitor, 120}, {kKeyboard, 3}};
@@ -709,6 +733,7 @@ TEST_CASE("contracts: a release order is priced for the customer and counted",
   CHECK(absl::StartsWith(order.name(), "salesOrders/"));
   CHECK(order.contract() == contract.name());
   CHECK(order.customer() == alvis);
+  CHECK(order.sales_rep() == contract.sales_rep());
   CHECK(order.currency_code() == "EUR");
   CHECK(order.state() == sv1::SALES_ORDER_STATE_OPEN);
   CHECK(Iso(order.pricing_date()) == Iso(InDays(0)));
@@ -733,19 +758,13 @@ TEST_CASE("contracts: a release order is priced for the customer and counted",
   CHECK(Same(counted.update_time(), order.create_time()));
 
   // On the feed: the order created and the contract updated, with the id.
-  CHECK(office.DescribeChangesAfter(head) ==
-        Strings{absl::StrCat("CHANGE_KIND_CREATED ", order.name(), " CreateReleaseOrder release-1"),
-                absl::StrCat("CHANGE_KIND_UPDATED ", contract.name(),
-                             " CreateReleaseOrder release-1"),
-                absl::StrCat("CHANGE_KIND_CREATED ", plain.name(), " CreateSalesOrder ")});
-  const fv1::ListChangesResponse changes = office.ChangesAfter(head, 2);
-  REQUIRE(changes.changes_size() == 2);
-  sv1::SalesOrder order_in_feed;
-  REQUIRE(changes.changes(0).resource().UnpackTo(&order_in_feed));
-  CHECK(Same(order_in_feed, order));
-  sv1::Contract contract_in_feed;
-  REQUIRE(changes.changes(1).resource().UnpackTo(&contract_in_feed));
-  CHECK(Same(contract_in_feed, counted));
+  CHECK(office.Changes(head) ==
+        Strings{
+            absl::StrCat("CHANGE_KIND_CREATED ", order.name(), " CreateReleaseOrder release-1"),
+            absl::StrCat("CHANGE_KIND_UPDATED ", contract.name(), " CreateReleaseOrder release-1"),
+            absl::StrCat("CHANGE_KIND_CREATED ", plain.name(), " CreateSalesOrder ")});
+  CHECK(Same(office.InFeed<sv1::SalesOrder>(head, order.name()), order));
+  CHECK(Same(office.InFeed<sv1::Contract>(head, contract.name()), counted));
 
   // A second release adds up; the B-class customer's contract has no discount.
   const sv1::SalesOrder second = office.Release(contract.name(), {{kMonitor, 30}, {kMonitor, 20}});
@@ -778,15 +797,15 @@ TEST_CASE("contracts: a release beyond a target is refused and writes nothing",
   CHECK(Verdict(quantity) == "FAILED_PRECONDITION EXCEEDS_CONTRACT items[1].quantity");
   CHECK(absl::StrContains(quantity.error_message(), "6 of 10 left"));
   // Summed over the items; the first one naming the product is named.
-  CHECK(Verdict(office.TryRelease(contract.name(), {{kMonitor, 3}, {kPaper, 1}, {kMonitor, 3.5}})) ==
-        "FAILED_PRECONDITION EXCEEDS_CONTRACT items[0].quantity");
+  CHECK(
+      Verdict(office.TryRelease(contract.name(), {{kMonitor, 3}, {kPaper, 1}, {kMonitor, 3.5}})) ==
+      "FAILED_PRECONDITION EXCEEDS_CONTRACT items[0].quantity");
   // By value: EUR 2200 is left; 441 paper are EUR 2205.
   CHECK(Verdict(office.TryRelease(contract.name(), {{kPaper, 441}})) ==
         "FAILED_PRECONDITION EXCEEDS_CONTRACT target_value");
   CHECK(Verdict(office.TryRelease(contract.name(), {{kMonitor, 1}, {kKeyboard, 1}})) ==
         "FAILED_PRECONDITION NOT_IN_CONTRACT items[1].product");
-  CHECK(Outcome(office.TryRelease(contract.name(), {{"products/nothing-here", 1}})) ==
-        "NOT_FOUND");
+  CHECK(Outcome(office.TryRelease(contract.name(), {{"products/nothing-here", 1}})) == "NOT_FOUND");
   CHECK(Same(office.Get(contract.name()), before));
   CHECK(office.OrderNames() == orders);
   CHECK(office.HeadSequence() == head);
@@ -826,8 +845,7 @@ TEST_CASE("contracts: releases against cancelled, future or unknown contracts ar
   CHECK(Outcome(unknown) == "NOT_FOUND");
   CHECK(DetailOf<google::rpc::ResourceInfo>(unknown).resource_name() == "contracts/nothing-here");
   CHECK(Outcome(office.TryRelease("", {{kMonitor, 1}})) == "INVALID_ARGUMENT contract");
-  CHECK(Outcome(office.TryRelease("quotations/x", {{kMonitor, 1}})) ==
-        "INVALID_ARGUMENT contract");
+  CHECK(Outcome(office.TryRelease("quotations/x", {{kMonitor, 1}})) == "INVALID_ARGUMENT contract");
   CHECK(Outcome(office.TryRelease(future.name(), {})) == "INVALID_ARGUMENT items");
   CHECK(Outcome(office.TryRelease(future.name(), {{kMonitor, 0.0001}, {"paper", 1}})) ==
         "INVALID_ARGUMENT items[0].quantity, items[1].product");
@@ -849,7 +867,7 @@ TEST_CASE("contracts: cancelling a release order gives it back to the contract",
           "[sales][contract]") {
   Office office;
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_B);
-  const sv1::Contract contract = office.Create(Deal(alvis, 0, {{kMonitor, 10}, {kPaper, 0}}));
+  const sv1::Contract contract = office.Create(Deal(alvis, 0, {{kMonitor, 10}, {kPaper, 10}}));
   const sv1::SalesOrder kept = office.Release(contract.name(), {{kMonitor, 4}, {kPaper, 10}});
   const sv1::SalesOrder order = office.Release(contract.name(), {{kMonitor, 6}});
   const sv1::Contract fulfilled = office.Get(contract.name());
@@ -863,12 +881,10 @@ TEST_CASE("contracts: cancelling a release order gives it back to the contract",
   CHECK(Released(active) == Quantities{4, 10});
   CHECK(Text(active.released_value()) == "EUR 850.00");
   CHECK(active.etag() != fulfilled.etag());
-  CHECK(office.DescribeChangesAfter(head) ==
+  CHECK(office.Changes(head) ==
         Strings{absl::StrCat("CHANGE_KIND_UPDATED ", order.name(), " CancelSalesOrder "),
                 absl::StrCat("CHANGE_KIND_UPDATED ", contract.name(), " CancelSalesOrder ")});
-  sv1::Contract in_feed;
-  REQUIRE(office.ChangesAfter(head).changes(1).resource().UnpackTo(&in_feed));
-  CHECK(Same(in_feed, active));
+  CHECK(Same(office.InFeed<sv1::Contract>(head, contract.name()), active));
 
   // The 6 monitors can be released again; a refused cancel gives nothing back.
   const sv1::SalesOrder again = office.Release(contract.name(), {{kMonitor, 6}});
@@ -890,11 +906,9 @@ TEST_CASE("contracts: cancelling a release order gives it back to the contract",
   CHECK(Text(after.released_value()) == "EUR 850.00");
 }
 
-// BUG (contract_rules.cc CarryOverReleases / CountRelease): an item added to
-// a contract starts at 0 released even when release orders of its product
-// stand, so cancelling one of them drives released_quantity below 0.
-TEST_CASE("contracts: BUG an item added to a value contract goes negative on a cancel",
-          "[sales][contract][bug]") {
+// An item listed after releases of its product counts from then on.
+TEST_CASE("contracts: a release from before an item was listed never drives it below zero",
+          "[sales][contract]") {
   Office office;
   const std::string alvis = office.AddCustomer("Alvis Retail GmbH", pv1::CUSTOMER_CLASS_B);
   // A value contract (any product): 10 monitors released; then it lists
@@ -904,10 +918,10 @@ TEST_CASE("contracts: BUG an item added to a value contract goes negative on a c
   sv1::Contract listed = office.Get(contract.name());
   listed.add_items()->set_product(kMonitor);
   listed.mutable_items(0)->set_target_quantity(50);
-  office.Update(listed, {"items"});
+  CHECK(Released(office.Update(listed, {"items"})) == Quantities{0});
   RequireOk(office.TryCancelOrder(order.name(), "Ordered twice"));
 
-  // Nothing is released any more: never below 0, and 50 monitors at most.
+  // Nothing is released any more: not below 0, and 50 monitors at most.
   const sv1::Contract after = office.Get(contract.name());
   CHECK(Text(after.released_value()) == "EUR 0.00");
   CHECK(Released(after) == Quantities{0});
