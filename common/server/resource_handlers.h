@@ -127,6 +127,28 @@ void ReplaceResource(db::Connection& c, const CallContext& call, const db::Resou
                      request_id);
 }
 
+// A state change of one resource (cancel, reject, complete...): loads
+// `name`, checks `etag`, lets `change` refuse (its status is returned) or
+// change it (and write whatever else goes with it), then stores it as the
+// next revision with its feed entry.
+template <typename Resource>
+absl::Status ChangeResource(
+    Runtime& runtime, const CallContext& call, const db::ResourceTable& table,
+    const std::string& name, const std::string& etag,
+    const std::function<absl::Status(db::Connection&, Resource&)>& change, Resource* out) {
+  absl::StatusOr<std::string> id = api::ParseResourceName(name, table.collection(), "name");
+  if (!id.ok()) return id.status();
+  return runtime.db().Write([&](db::Connection& c) -> absl::Status {
+    auto stored = table.template Load<Resource>(c, *id);
+    if (!stored) return NotFound(name);
+    if (absl::Status s = api::CheckEtag(etag, stored->revision, name); !s.ok()) return s;
+    if (absl::Status s = change(c, stored->resource); !s.ok()) return s;
+    ReplaceResource(c, call, table, *id, &stored->revision, &stored->resource);
+    *out = std::move(stored->resource);
+    return absl::OkStatus();
+  });
+}
+
 template <typename Resource>
 absl::Status GetResource(Runtime& runtime, const ResourceKind<Resource>& kind,
                          const std::string& name, Resource* out) {

@@ -205,25 +205,19 @@ grpc::ServerUnaryReactor* ContractService::CancelContract(grpc::CallbackServerCo
       [this](const CallContext& call, const v1::CancelContractRequest& req,
              v1::Contract* resp) -> absl::Status {
         Violations violations;
-        absl::StatusOr<std::string> id =
-            api::ParseResourceName(req.name(), ContractTable().collection(), "name");
-        if (!id.ok()) violations.AddAll(id.status());
+        violations.AddAll(
+            api::ParseResourceName(req.name(), ContractTable().collection(), "name").status());
         violations.AddAll(CheckReason(req.reason()));
         if (!violations.empty()) return violations.ToStatus();
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          auto stored = ContractTable().Load<v1::Contract>(c, *id);
-          if (!stored) return NotFound(req.name());
-          if (absl::Status s = api::CheckEtag(req.etag(), stored->revision, req.name()); !s.ok()) {
-            return s;
-          }
-          v1::Contract& contract = stored->resource;
-          if (absl::Status s = RequireNotCancelled(contract); !s.ok()) return s;
-          contract.set_state(v1::CONTRACT_STATE_CANCELLED);
-          contract.set_cancel_reason(req.reason());
-          server::ReplaceResource(c, call, ContractTable(), *id, &stored->revision, &contract);
-          *resp = contract;
-          return absl::OkStatus();
-        });
+        return server::ChangeResource<v1::Contract>(
+            runtime_, call, ContractTable(), req.name(), req.etag(),
+            [&](db::Connection&, v1::Contract& contract) -> absl::Status {
+              if (absl::Status s = RequireNotCancelled(contract); !s.ok()) return s;
+              contract.set_state(v1::CONTRACT_STATE_CANCELLED);
+              contract.set_cancel_reason(req.reason());
+              return absl::OkStatus();
+            },
+            resp);
       });
 }
 

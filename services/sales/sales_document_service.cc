@@ -226,27 +226,25 @@ grpc::ServerUnaryReactor* SalesDocumentService::RejectQuotation(
       runtime_, context, "RejectQuotation", request, response,
       [this](const CallContext& call, const v1::RejectQuotationRequest& req,
              v1::Quotation* resp) -> absl::Status {
-        absl::StatusOr<std::string> id =
-            api::ParseResourceName(req.name(), QuotationTable().collection(), "name");
-        if (!id.ok()) return id.status();
+        if (absl::Status s =
+                api::ParseResourceName(req.name(), QuotationTable().collection(), "name").status();
+            !s.ok()) {
+          return s;
+        }
         if (absl::Status s = CheckReason(req.reason()); !s.ok()) return s;
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          auto stored = QuotationTable().Load<v1::Quotation>(c, *id);
-          if (!stored) return NotFound(req.name());
-          if (absl::Status s = api::CheckEtag(req.etag(), stored->revision, req.name()); !s.ok()) {
-            return s;
-          }
-          v1::Quotation& quotation = stored->resource;
-          if (quotation.state() != v1::QUOTATION_STATE_OPEN) {
-            return FailedPrecondition("NOT_OPEN", req.name(),
-                                      absl::StrCat("is ", v1::QuotationState_Name(quotation.state())));
-          }
-          quotation.set_state(v1::QUOTATION_STATE_REJECTED);
-          quotation.set_reject_reason(req.reason());
-          server::ReplaceResource(c, call, QuotationTable(), *id, &stored->revision, &quotation);
-          *resp = quotation;
-          return absl::OkStatus();
-        });
+        return server::ChangeResource<v1::Quotation>(
+            runtime_, call, QuotationTable(), req.name(), req.etag(),
+            [&](db::Connection&, v1::Quotation& quotation) -> absl::Status {
+              if (quotation.state() != v1::QUOTATION_STATE_OPEN) {
+                return FailedPrecondition(
+                    "NOT_OPEN", req.name(),
+                    absl::StrCat("is ", v1::QuotationState_Name(quotation.state())));
+              }
+              quotation.set_state(v1::QUOTATION_STATE_REJECTED);
+              quotation.set_reject_reason(req.reason());
+              return absl::OkStatus();
+            },
+            resp);
       });
 }
 
