@@ -85,16 +85,26 @@ ResourceTable::ResourceTable(std::string table, std::string collection,
                              std::vector<IndexColumn> columns)
     : table_(std::move(table)), collection_(std::move(collection)), columns_(std::move(columns)) {}
 
-std::string ResourceTable::Schema() const {
+std::string ResourceTable::Schema(size_t columns) const {
   std::string sql = absl::StrCat(
       "CREATE TABLE ", table_,
       " (\n  id TEXT NOT NULL PRIMARY KEY,\n  revision INTEGER NOT NULL,\n"
       "  create_time INTEGER NOT NULL,\n  update_time INTEGER NOT NULL,\n  data BLOB NOT NULL");
-  for (const IndexColumn& column : columns_) {
-    absl::StrAppend(&sql, ",\n  ", column.name, " ", column.type);
+  for (size_t i = 0; i < columns_.size() && i < columns; ++i) {
+    absl::StrAppend(&sql, ",\n  ", columns_[i].name, " ", columns_[i].type);
   }
   absl::StrAppend(&sql, "\n);\n");
   return sql;
+}
+
+std::string ResourceTable::AddColumnSchema(const std::string& name) const {
+  for (const IndexColumn& column : columns_) {
+    if (column.name == name) {
+      return absl::StrCat("ALTER TABLE ", table_, " ADD COLUMN ", column.name, " ", column.type,
+                          ";\n");
+    }
+  }
+  return absl::StrCat("-- no column ", name, " in ", table_, "\n");
 }
 
 bool ResourceTable::Load(Connection& c, const std::string& id, Message* resource,

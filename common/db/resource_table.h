@@ -19,6 +19,7 @@
 #define CRM_COMMON_DB_RESOURCE_TABLE_H_
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,8 +58,14 @@ class ResourceTable {
   const std::string& table() const { return table_; }
   const std::string& collection() const { return collection_; }
 
-  // CREATE TABLE statement (with its trailing ";\n").
-  std::string Schema() const;
+  // CREATE TABLE statement (with its trailing ";\n") with the first
+  // `columns` index columns: a released migration keeps creating the table
+  // as it was then, and later columns come with AddColumnSchema.
+  std::string Schema(size_t columns = std::numeric_limits<size_t>::max()) const;
+
+  // ALTER TABLE ... ADD COLUMN for index column `name`, for the migration
+  // that adds it (its type needs a DEFAULT when NOT NULL).
+  std::string AddColumnSchema(const std::string& name) const;
 
   // Loads a resource; false when there is none with `id`.
   bool Load(Connection& c, const std::string& id, google::protobuf::Message* resource,

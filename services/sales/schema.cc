@@ -98,38 +98,33 @@ const db::ResourceTable& SalesStageTable() {
   return *table;
 }
 
-// The opportunities columns of migration 2, as released.
-std::vector<db::IndexColumn> OpportunityColumnsV2() {
-  using v1::Opportunity;
-  return {{"display_name", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).display_name(); }},
-          {"account", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).account(); }},
-          {"owner", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).owner(); }},
-          {"stage", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).stage(); }},
-          {"state", "INTEGER NOT NULL",
-           [](const Message& m) -> db::SqlValue { return int64_t{As<Opportunity>(m).state()}; }},
-          {"close_date", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue {
-             return api::IsoDate(As<Opportunity>(m).close_date());
-           }},
-          {"source_campaign", "TEXT NOT NULL", [](const Message& m) -> db::SqlValue {
-             return As<Opportunity>(m).source_campaign();
-           }}};
-}
-
+// Columns after the first seven came with later migrations.
 const db::ResourceTable& OpportunityTable() {
   using v1::Opportunity;
-  static const auto* table = [] {
-    std::vector<db::IndexColumn> columns = OpportunityColumnsV2();
-    columns.push_back({"territory", "TEXT NOT NULL DEFAULT ''",
-                       [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).territory(); }});
-    return new db::ResourceTable("opportunities", "opportunities", std::move(columns));
-  }();
+  static const auto* table = new db::ResourceTable(
+      "opportunities", "opportunities",
+      {{"display_name", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).display_name(); }},
+       {"account", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).account(); }},
+       {"owner", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).owner(); }},
+       {"stage", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).stage(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<Opportunity>(m).state()}; }},
+       {"close_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue {
+          return api::IsoDate(As<Opportunity>(m).close_date());
+        }},
+       {"source_campaign", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).source_campaign(); }},
+       // Migration 6:
+       {"territory", "TEXT NOT NULL DEFAULT ''",
+        [](const Message& m) -> db::SqlValue { return As<Opportunity>(m).territory(); }}});
   return *table;
 }
+constexpr size_t kOpportunityColumnsV2 = 7;
 
 const db::ResourceTable& ActivityTable() {
   using v1::Activity;
@@ -188,30 +183,25 @@ const db::ResourceTable& QuotationTable() {
   return *table;
 }
 
-// The sales_orders columns of migration 4, kept as they were released:
-// later columns are added by later migrations.
-std::vector<db::IndexColumn> SalesOrderColumnsV4() {
-  using v1::SalesOrder;
-  return {{"customer", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).customer(); }},
-          {"opportunity", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).opportunity(); }},
-          {"quotation", "TEXT NOT NULL",
-           [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).quotation(); }},
-          {"state", "INTEGER NOT NULL",
-           [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }}};
-}
-
+// Columns after the first four came with later migrations.
 const db::ResourceTable& SalesOrderTable() {
   using v1::SalesOrder;
-  static const auto* table = [] {
-    std::vector<db::IndexColumn> columns = SalesOrderColumnsV4();
-    columns.push_back({"contract", "TEXT NOT NULL DEFAULT ''",
-                       [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).contract(); }});
-    return new db::ResourceTable("sales_orders", "salesOrders", std::move(columns));
-  }();
+  static const auto* table = new db::ResourceTable(
+      "sales_orders", "salesOrders",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).customer(); }},
+       {"opportunity", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).opportunity(); }},
+       {"quotation", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).quotation(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }},
+       // Migration 5:
+       {"contract", "TEXT NOT NULL DEFAULT ''",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).contract(); }}});
   return *table;
 }
+constexpr size_t kSalesOrderColumnsV4 = 4;
 
 const db::ResourceTable& ContractTable() {
   using v1::Contract;
@@ -253,7 +243,6 @@ const db::ResourceTable& TerritoryAssignmentTable() {
 constexpr char kTerritoriesV6[] = R"sql(
 CREATE INDEX territories_by_parent ON territories (parent, id);
 CREATE INDEX territory_assignments_by_territory ON territory_assignments (territory, id);
-ALTER TABLE opportunities ADD COLUMN territory TEXT NOT NULL DEFAULT '';
 CREATE INDEX opportunities_by_territory ON opportunities (territory, close_date);
 )sql";
 
@@ -291,7 +280,6 @@ CREATE INDEX sales_targets_by_end ON sales_targets (end_date);
 constexpr char kContractsV5[] = R"sql(
 CREATE INDEX contracts_by_customer ON contracts (customer, create_time);
 CREATE INDEX contracts_by_time ON contracts (create_time, id);
-ALTER TABLE sales_orders ADD COLUMN contract TEXT NOT NULL DEFAULT '';
 CREATE INDEX sales_orders_by_contract ON sales_orders (contract);
 )sql";
 
@@ -337,18 +325,18 @@ std::vector<db::Migration> Migrations() {
                     "(scope_product, scope_product_group);\n"
                     "CREATE INDEX price_conditions_by_time ON price_conditions (create_time, id);\n")},
       {2, "sales stages, opportunities and their history",
-       absl::StrCat(SalesStageTable().Schema(),
-                    db::ResourceTable("opportunities", "opportunities", OpportunityColumnsV2())
-                        .Schema(),
+       absl::StrCat(SalesStageTable().Schema(), OpportunityTable().Schema(kOpportunityColumnsV2),
                     kStageChangesV2)},
       {3, "activities", absl::StrCat(ActivityTable().Schema(), kActivitiesV3)},
       {4, "quotations and sales orders",
-       absl::StrCat(QuotationTable().Schema(),
-                    db::ResourceTable("sales_orders", "salesOrders", SalesOrderColumnsV4()).Schema(),
+       absl::StrCat(QuotationTable().Schema(), SalesOrderTable().Schema(kSalesOrderColumnsV4),
                     kDocumentsV4)},
-      {5, "contracts and release orders", absl::StrCat(ContractTable().Schema(), kContractsV5)},
+      {5, "contracts and release orders",
+       absl::StrCat(ContractTable().Schema(), SalesOrderTable().AddColumnSchema("contract"),
+                    kContractsV5)},
       {6, "territories and account assignments",
-       absl::StrCat(TerritoryTable().Schema(), TerritoryAssignmentTable().Schema(), kTerritoriesV6)},
+       absl::StrCat(TerritoryTable().Schema(), TerritoryAssignmentTable().Schema(),
+                    OpportunityTable().AddColumnSchema("territory"), kTerritoriesV6)},
       {7, "sales targets, commission plans and booked revenue",
        absl::StrCat(SalesTargetTable().Schema(), kPlanningV7, CommissionPlanTable().Schema(),
                     kBookedRevenueSchema)},
