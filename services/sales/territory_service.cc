@@ -111,13 +111,14 @@ bool MaskNames(const google::protobuf::FieldMask& mask, const std::string& field
 
 }  // namespace
 
-absl::Status TerritoryService::CheckSalesReps(const CallContext& call, v1::Territory* territory) {
+absl::Status TerritoryService::CheckSalesReps(const CallContext& call, v1::Territory* territory,
+                                              const CheckedPartners& checked) {
   std::vector<PartnerRef> refs;
   for (int i = 0; i < territory->sales_reps_size(); ++i) {
     refs.push_back({territory->mutable_sales_reps(i),
                     validation::Element("territory.sales_reps", i), PartnerNeed::kEmployee});
   }
-  return ResolvePartnerRefs(*partners_, call.deadline, refs, {}, nullptr);
+  return ResolvePartnerRefs(*partners_, call.deadline, refs, checked, nullptr);
 }
 
 grpc::ServerUnaryReactor* TerritoryService::CreateTerritory(
@@ -134,7 +135,7 @@ grpc::ServerUnaryReactor* TerritoryService::CreateTerritory(
         violations.AddAll(api::CheckResourceId(req.territory_id(), "territory_id"));
         ValidateTerritory(territory, kTerritory, &violations);
         if (!violations.empty()) return violations.ToStatus();
-        if (absl::Status s = CheckSalesReps(call, &territory); !s.ok()) return s;
+        if (absl::Status s = CheckSalesReps(call, &territory, {}); !s.ok()) return s;
         return server::CreateResource(runtime_, call, Territories(), req.territory_id(),
                                       "territory_id", &territory, "", req, resp);
       });
@@ -185,7 +186,24 @@ grpc::ServerUnaryReactor* TerritoryService::UpdateTerritory(
           Violations violations;
           ValidateTerritory(reps_only, kTerritory, &violations);
           if (!violations.empty()) return violations.ToStatus();
-          if (absl::Status s = CheckSalesReps(call, &sent); !s.ok()) return s;
+          // Reps already stored were checked when they were named.
+          CheckedPartners checked;
+          if (absl::StatusOr<std::string> id = api::ParseResourceName(
+                  sent.name(), TerritoryTable().collection(), "territory.name");
+              id.ok()) {
+            if (absl::Status s = runtime_.db().Read([&](db::Connection& c) -> absl::Status {
+                  if (auto stored = TerritoryTable().Load<v1::Territory>(c, *id)) {
+                    for (const std::string& rep : stored->resource.sales_reps()) {
+                      checked.insert({rep, PartnerNeed::kEmployee});
+                    }
+                  }
+                  return absl::OkStatus();
+                });
+                !s.ok()) {
+              return s;
+            }
+          }
+          if (absl::Status s = CheckSalesReps(call, &sent, checked); !s.ok()) return s;
         }
         return server::UpdateResource(runtime_, call, Territories(), &sent, req.update_mask(),
                                       resp);

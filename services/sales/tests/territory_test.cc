@@ -467,6 +467,11 @@ TEST_CASE("territory: sales reps are employees checked with partners; the rest i
   RequireOk(crm.TryUpdate(change, {"rules"}, &updated, kDeadlineSeconds));
   CHECK(updated.rules_size() == 1);
   CHECK(updated.sales_reps_size() == 2);
+  // Reps already stored were checked when named: dropping one needs no partners.
+  change = updated;
+  change.mutable_sales_reps()->RemoveLast();
+  RequireOk(crm.TryUpdate(change, {"sales_reps"}, &updated, kDeadlineSeconds));
+  CHECK(Reps(updated) == Strings{colleague});
   change = updated;
   change.clear_sales_reps();  // no rep left to check
   RequireOk(crm.TryUpdate(change, {"sales_reps"}, &updated, kDeadlineSeconds));
