@@ -80,7 +80,7 @@ TEST_CASE("ResourceTable stores a resource and fills in name, times and etag", "
               }).ok());
 }
 
-TEST_CASE("ResourceTable Replace moves the revision and index columns; create_time stays",
+TEST_CASE("ResourceTable Replace moves the revision and index columns, create_time stays",
           "[resource_table]") {
   crm::testing::TempDir dir;
   auto db = OpenDb(dir.path());

@@ -660,7 +660,7 @@ TEST_CASE("merge: along a chain of merges every name resolves to the last surviv
   CHECK(a_repointed);
 }
 
-TEST_CASE("merge: relationships move to the survivor; those it cannot hold are dropped",
+TEST_CASE("merge: relationships move to the survivor, those it cannot hold are dropped",
           "[partners][merge]") {
   Crm crm;
   const pv1::Partner survivor = crm.Create(Person("Anna", "Meier"));
@@ -907,7 +907,7 @@ TEST_CASE("merge: validate_only shows the result and writes nothing", "[partners
   CHECK(crm.Head() > before.head);
 }
 
-TEST_CASE("merge: a retry returns the first result; a stale etag is refused",
+TEST_CASE("merge: a retry returns the first result, a stale etag is refused",
           "[partners][merge]") {
   Crm crm;
   const pv1::Partner survivor = crm.Create(Person("Anna", "Meier"));
@@ -1239,7 +1239,7 @@ TEST_CASE("merge: a merged partner can be erased on its own", "[partners][merge]
   CHECK(MessageDifferencer::Equals(crm.Stored(other.name()), erased));
 }
 
-TEST_CASE("merge: a merged partner cannot be deleted; deleting the survivor deletes it too",
+TEST_CASE("merge: a merged partner cannot be deleted, deleting the survivor deletes it too",
           "[partners][merge]") {
   Crm crm;
   const pv1::Partner survivor = crm.Create(Person("Anna", "Meier"));

@@ -153,7 +153,7 @@ TEST_CASE("opportunity: an owner or team member already named elsewhere is still
   CHECK(crm.HeadSequence() == head);
 }
 
-TEST_CASE("opportunity: merged partners are stored under their survivors; competitors are competitors",
+TEST_CASE("opportunity: merged partners are stored under their survivors, competitors are competitors",
           "[sales][opportunity]") {
   Pipeline crm;
   const People people = crm.AddPeople();

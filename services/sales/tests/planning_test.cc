@@ -536,7 +536,7 @@ TEST_CASE("planning: refused sales targets name their field or reason and write 
   CHECK(Same(kept, first));
 }
 
-TEST_CASE("planning: sales targets are listed by start date, filtered and paged; retries",
+TEST_CASE("planning: sales targets are listed by start date, filtered and paged, retries",
           "[sales][planning]") {
   Planner crm;
   const std::string anna = crm.AddEmployee("Anders");

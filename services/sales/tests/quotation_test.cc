@@ -209,7 +209,7 @@ TEST_CASE("documents: a rejected, expired or changed quotation is not ordered",
   CHECK(desk.OrderNames() == Strings{ordered.name()});
 }
 
-TEST_CASE("documents: OrderQuotation needs no partners; creates are UNAVAILABLE without them",
+TEST_CASE("documents: OrderQuotation needs no partners, creates are UNAVAILABLE without them",
           "[sales][document]") {
   Desk desk;
   desk.AddCatalog();

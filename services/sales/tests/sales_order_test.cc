@@ -8,7 +8,7 @@
 
 using namespace crm::sales::testing::sales_documents;  // NOLINT(build/namespaces)
 
-TEST_CASE("documents: CreateSalesOrder prices today; orders are completed or cancelled once",
+TEST_CASE("documents: CreateSalesOrder prices today, orders are completed or cancelled once",
           "[sales][document]") {
   Desk desk;
   desk.AddCatalog();

@@ -421,7 +421,7 @@ TEST_CASE("territory: a refused create names the problem and writes nothing",
   CHECK(crm.HeadSequence() == head);
 }
 
-TEST_CASE("territory: sales reps are employees checked with partners; the rest is not",
+TEST_CASE("territory: sales reps are employees checked with partners, the rest is not",
           "[sales][territory]") {
   Territories crm;
   const std::string rep = crm.AddEmployee("Reppe");
