@@ -2,6 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/dates.h"
+#include "common/api/resource.h"
 #include "common/validation/formats.h"
 
 namespace crm::validation {
@@ -64,6 +66,37 @@ bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violat
   if (size <= max_entries) return true;
   out->Add(field, absl::StrCat("must have at most ", max_entries, " entries"));
   return false;
+}
+
+bool CheckRequiredDate(const google::type::Date& date, const std::string& field, Violations* out) {
+  if (!api::IsDateSet(date)) {
+    out->Add(field, "is required");
+    return false;
+  }
+  if (!IsValidDate(date)) {
+    out->Add(field, "must be a full, valid date");
+    return false;
+  }
+  return true;
+}
+
+void CheckDateRange(const google::type::Date& first, const std::string& first_field,
+                    const google::type::Date& last, const std::string& last_field, int max_days,
+                    Violations* out) {
+  const bool first_ok = CheckRequiredDate(first, first_field, out);
+  if (!CheckRequiredDate(last, last_field, out) || !first_ok) return;
+  const absl::CivilDay a = api::CivilDayOf(first), b = api::CivilDayOf(last);
+  if (b < a) {
+    out->Add(last_field,
+             absl::StrCat("must not be before ", first_field, " (", api::IsoDate(first), ")"));
+  } else if (max_days > 0 && b - a > max_days) {
+    out->Add(last_field, absl::StrCat("must be at most ", max_days, " days after ", first_field));
+  }
+}
+
+void CheckOptionalReference(const std::string& name, absl::string_view collection,
+                            const std::string& field, Violations* out) {
+  if (!name.empty()) out->AddAll(api::ParseResourceName(name, collection, field).status());
 }
 
 }  // namespace crm::validation

@@ -9,6 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/errors.h"
+#include "google/type/date.pb.h"
 
 namespace crm::validation {
 
@@ -18,8 +19,7 @@ std::string Child(std::string_view parent, std::string_view field);
 std::string Element(std::string_view list, int index);
 
 // Valid UTF-8 without control characters, at most `max_chars` code points.
-bool CheckText(absl::string_view text, size_t max_chars, const std::string& field,
-               Violations* out);
+bool CheckText(absl::string_view text, size_t max_chars, const std::string& field, Violations* out);
 // CheckText, and not empty nor only spaces.
 bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::string& field,
                        Violations* out);
@@ -28,8 +28,20 @@ bool CheckRequiredText(absl::string_view text, size_t max_chars, const std::stri
 // `is_valid` is the generated <Enum>_IsValid.
 bool CheckEnum(int value, bool (*is_valid)(int), const std::string& field, Violations* out);
 // CheckEnum, and not the zero (unspecified) value.
-bool CheckRequiredEnum(int value, bool (*is_valid)(int), const std::string& field,
-                       Violations* out);
+bool CheckRequiredEnum(int value, bool (*is_valid)(int), const std::string& field, Violations* out);
+
+// A required, full and valid date.
+bool CheckRequiredDate(const google::type::Date& date, const std::string& field, Violations* out);
+
+// `first` and `last` both required and valid, `last` not before `first` and
+// at most `max_days` after it (0: any distance).
+void CheckDateRange(const google::type::Date& first, const std::string& first_field,
+                    const google::type::Date& last, const std::string& last_field, int max_days,
+                    Violations* out);
+
+// Empty, or the name of a resource in `collection` ("{collection}/{id}").
+void CheckOptionalReference(const std::string& name, absl::string_view collection,
+                            const std::string& field, Violations* out);
 
 // At most `max_entries` entries in a list.
 bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violations* out);

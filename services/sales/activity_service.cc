@@ -7,8 +7,8 @@
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/activity_validation.h"
-#include "services/sales/partner_refs.h"
 #include "services/sales/schema.h"
 
 namespace crm::sales {
@@ -40,12 +40,12 @@ const api::FieldMaskRules& UpdateRules() {
   return *rules;
 }
 
-std::vector<PartnerRef> PartnerRefsOf(v1::Activity* a) {
-  std::vector<PartnerRef> refs = {
-      {a->mutable_owner(), Child(kActivity, "owner"), PartnerNeed::kEmployee}};
+std::vector<partners::PartnerRef> PartnerRefsOf(v1::Activity* a) {
+  std::vector<partners::PartnerRef> refs = {
+      {a->mutable_owner(), Child(kActivity, "owner"), partners::PartnerNeed::kEmployee}};
   for (int i = 0; i < a->partners_size(); ++i) {
-    refs.push_back(
-        {a->mutable_partners(i), Element(Child(kActivity, "partners"), i), PartnerNeed::kExists});
+    refs.push_back({a->mutable_partners(i), Element(Child(kActivity, "partners"), i),
+                    partners::PartnerNeed::kExists});
   }
   return refs;
 }
@@ -126,8 +126,8 @@ grpc::ServerUnaryReactor* ActivityService::CreateActivity(grpc::CallbackServerCo
             api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
         if (!answered.ok()) return answered.status();
         if (*answered) return absl::OkStatus();
-        if (absl::Status s = ResolvePartnerRefs(*partners_, call.deadline,
-                                                PartnerRefsOf(&activity), {}, nullptr);
+        if (absl::Status s = partners::ResolvePartnerRefs(*partners_, call.deadline,
+                                                          PartnerRefsOf(&activity), {}, nullptr);
             !s.ok()) {
           return s;
         }
@@ -221,7 +221,7 @@ grpc::ServerUnaryReactor* ActivityService::UpdateActivity(grpc::CallbackServerCo
               !s.ok()) {
             return s;
           }
-          ApplyRenames(renames, PartnerRefsOf(&updated));
+          partners::ApplyRenames(renames, PartnerRefsOf(&updated));
           Violations violations;
           ValidateActivity(updated, kActivity, &violations);
           if (!violations.empty()) return violations.ToStatus();
@@ -238,10 +238,9 @@ grpc::ServerUnaryReactor* ActivityService::UpdateActivity(grpc::CallbackServerCo
             return s;
           }
           if (!updated.ok()) return updated.status();
-          if (absl::Status s = ResolvePartnerRefs(*partners_, call.deadline,
-                                                  PartnerRefsOf(&*updated),
-                                                  CheckedBy(PartnerRefsOf(&stored.resource)),
-                                                  &renames);
+          if (absl::Status s = partners::ResolvePartnerRefs(
+                  *partners_, call.deadline, PartnerRefsOf(&*updated),
+                  partners::CheckedBy(PartnerRefsOf(&stored.resource)), &renames);
               !s.ok()) {
             return s;
           }

@@ -19,19 +19,6 @@ using validation::Element;
 
 constexpr money::Scaled kMaxQuantity = 1'000'000'000 * money::kScale;
 
-// A required, valid date; false when it is not.
-bool CheckRequiredDate(const google::type::Date& date, const std::string& field, Violations* out) {
-  if (!api::IsDateSet(date)) {
-    out->Add(field, "is required");
-    return false;
-  }
-  if (!validation::IsValidDate(date)) {
-    out->Add(field, "must be a full, valid date");
-    return false;
-  }
-  return true;
-}
-
 money::Scaled QuantityOf(double value) { return money::ToScaled(value, 3).value_or(0); }
 
 // Released quantity per product.
@@ -209,8 +196,8 @@ void ValidateContract(const v1::Contract& contract, const std::string& path,
 
   const std::string valid_from = Child(path, "valid_from");
   const std::string valid_to = Child(path, "valid_to");
-  const bool from_ok = CheckRequiredDate(contract.valid_from(), valid_from, out);
-  if (CheckRequiredDate(contract.valid_to(), valid_to, out)) {
+  const bool from_ok = validation::CheckRequiredDate(contract.valid_from(), valid_from, out);
+  if (validation::CheckRequiredDate(contract.valid_to(), valid_to, out)) {
     if (from_ok && api::CompareDates(contract.valid_to(), contract.valid_from()) < 0) {
       out->Add(valid_to, absl::StrCat("must not be before valid_from (",
                                       api::IsoDate(contract.valid_from()), ")"));

@@ -4,8 +4,8 @@
 #include "common/api/dates.h"
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/contract_rules.h"
-#include "services/sales/partner_refs.h"
 #include "services/sales/pricing_store.h"
 #include "services/sales/sales_document_validation.h"
 #include "services/sales/schema.h"
@@ -101,10 +101,11 @@ grpc::ServerUnaryReactor* ContractService::CreateContract(grpc::CallbackServerCo
             partners_->ResolvePartner(contract.customer(), call.deadline);
         if (!customer.ok()) return customer.status();
         contract.set_customer(customer->name());  // the survivor, after a merge
-        if (absl::Status s = ResolvePartnerRefs(
-                *partners_, call.deadline,
-                {{contract.mutable_sales_rep(), "contract.sales_rep", PartnerNeed::kEmployee}}, {},
-                nullptr);
+        if (absl::Status s =
+                partners::ResolvePartnerRefs(*partners_, call.deadline,
+                                             {{contract.mutable_sales_rep(), "contract.sales_rep",
+                                               partners::PartnerNeed::kEmployee}},
+                                             {}, nullptr);
             !s.ok()) {
           return s;
         }

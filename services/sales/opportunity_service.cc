@@ -10,8 +10,8 @@
 #include "common/money/money.h"
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/opportunity_validation.h"
-#include "services/sales/partner_refs.h"
 #include "services/sales/schema.h"
 #include "services/sales/territory_rules.h"
 #include "services/sales/territory_store.h"
@@ -148,24 +148,24 @@ const std::vector<api::OrderField>& OpportunityOrderFields() {
 const api::OrderKey kById{"id", false, false};
 
 // Every partner an opportunity names, with what it must be.
-std::vector<PartnerRef> PartnerRefsOf(v1::Opportunity* o) {
+std::vector<partners::PartnerRef> PartnerRefsOf(v1::Opportunity* o) {
   const std::string path = kOpportunity;
-  std::vector<PartnerRef> refs = {
-      {o->mutable_account(), Child(path, "account"), PartnerNeed::kExists},
-      {o->mutable_owner(), Child(path, "owner"), PartnerNeed::kEmployee}};
+  std::vector<partners::PartnerRef> refs = {
+      {o->mutable_account(), Child(path, "account"), partners::PartnerNeed::kExists},
+      {o->mutable_owner(), Child(path, "owner"), partners::PartnerNeed::kEmployee}};
   for (int i = 0; i < o->sales_team_size(); ++i) {
     refs.push_back({o->mutable_sales_team(i), Element(Child(path, "sales_team"), i),
-                    PartnerNeed::kEmployee});
+                    partners::PartnerNeed::kEmployee});
   }
   for (int i = 0; i < o->decision_makers_size(); ++i) {
     refs.push_back({o->mutable_decision_makers(i)->mutable_partner(),
                     Child(Element(Child(path, "decision_makers"), i), "partner"),
-                    PartnerNeed::kExists});
+                    partners::PartnerNeed::kExists});
   }
   for (int i = 0; i < o->competitors_size(); ++i) {
     refs.push_back({o->mutable_competitors(i)->mutable_partner(),
                     Child(Element(Child(path, "competitors"), i), "partner"),
-                    PartnerNeed::kCompetitor});
+                    partners::PartnerNeed::kCompetitor});
   }
   return refs;
 }
@@ -176,13 +176,13 @@ absl::Status OpportunityService::CheckPartners(
     const CallContext& call, v1::Opportunity* after, const v1::Opportunity* before,
     std::map<std::string, std::string>* renames,
     std::map<std::string, partners::v1::Partner>* resolved) {
-  CheckedPartners checked;
+  partners::CheckedPartners checked;
   if (before != nullptr) {
     v1::Opportunity earlier = *before;
-    checked = CheckedBy(PartnerRefsOf(&earlier));
+    checked = partners::CheckedBy(PartnerRefsOf(&earlier));
   }
-  return ResolvePartnerRefs(*partners_, call.deadline, PartnerRefsOf(after), checked, renames,
-                            resolved);
+  return partners::ResolvePartnerRefs(*partners_, call.deadline, PartnerRefsOf(after), checked,
+                                      renames, resolved);
 }
 
 grpc::ServerUnaryReactor* OpportunityService::CreateSalesStage(
@@ -399,7 +399,7 @@ grpc::ServerUnaryReactor* OpportunityService::UpdateOpportunity(
               !s.ok()) {
             return s;
           }
-          ApplyRenames(renames, PartnerRefsOf(&updated));
+          partners::ApplyRenames(renames, PartnerRefsOf(&updated));
           Violations violations;
           const bool new_close_date =
               api::CompareDates(updated.close_date(), stored->resource.close_date()) != 0;

@@ -18,39 +18,6 @@ namespace {
 using validation::Child;
 using validation::Element;
 
-// A required, valid date; false when it is not.
-bool CheckDate(const google::type::Date& date, const std::string& field, Violations* out) {
-  if (!api::IsDateSet(date)) {
-    out->Add(field, "is required");
-    return false;
-  }
-  if (!validation::IsValidDate(date)) {
-    out->Add(field, "must be a full, valid date");
-    return false;
-  }
-  return true;
-}
-
-// first..last both valid, in order, and at most `max_days` apart (0: any).
-void CheckRange(const google::type::Date& first, const std::string& first_field,
-                const google::type::Date& last, const std::string& last_field, int max_days,
-                Violations* out) {
-  const bool first_ok = CheckDate(first, first_field, out);
-  if (!CheckDate(last, last_field, out) || !first_ok) return;
-  const absl::CivilDay a = api::CivilDayOf(first), b = api::CivilDayOf(last);
-  if (b < a) {
-    out->Add(last_field, absl::StrCat("must not be before ", first_field, " (",
-                                      api::IsoDate(first), ")"));
-  } else if (max_days > 0 && b - a > max_days) {
-    out->Add(last_field, absl::StrCat("must be at most ", max_days, " days after ", first_field));
-  }
-}
-
-void CheckOptionalReference(const std::string& name, absl::string_view collection,
-                            const std::string& field, Violations* out) {
-  if (!name.empty()) out->AddAll(api::ParseResourceName(name, collection, field).status());
-}
-
 void CheckOptionalProductGroup(const std::string& group, const std::string& field,
                                Violations* out) {
   if (!group.empty() && !IsProductGroup(group)) out->Add(field, kProductGroupForm);
@@ -127,10 +94,11 @@ struct RowSums {
 }  // namespace
 
 void ValidateSalesTarget(const v1::SalesTarget& target, const std::string& path, Violations* out) {
-  CheckRange(target.start_date(), Child(path, "start_date"), target.end_date(),
-             Child(path, "end_date"), kMaxPeriodDays, out);
-  CheckOptionalReference(target.territory(), "territories", Child(path, "territory"), out);
-  CheckOptionalReference(target.sales_rep(), "partners", Child(path, "sales_rep"), out);
+  validation::CheckDateRange(target.start_date(), Child(path, "start_date"), target.end_date(),
+                             Child(path, "end_date"), kMaxPeriodDays, out);
+  validation::CheckOptionalReference(target.territory(), "territories", Child(path, "territory"),
+                                     out);
+  validation::CheckOptionalReference(target.sales_rep(), "partners", Child(path, "sales_rep"), out);
   CheckOptionalProductGroup(target.product_group(), Child(path, "product_group"), out);
   const std::string amount = Child(path, "amount");
   if (money::CheckMoney(target.amount(), amount, true, false, "", out) &&
@@ -165,8 +133,8 @@ void ValidateCommissionPlan(const v1::CommissionPlan& plan, const std::string& p
   } else if (!money::IsCurrencyCode(plan.currency_code())) {
     out->Add(currency, "must be an ISO 4217 code of three upper-case letters, e.g. \"EUR\"");
   }
-  CheckRange(plan.valid_from(), Child(path, "valid_from"), plan.valid_to(),
-             Child(path, "valid_to"), 0, out);
+  validation::CheckDateRange(plan.valid_from(), Child(path, "valid_from"), plan.valid_to(),
+                             Child(path, "valid_to"), 0, out);
   const std::string rates = Child(path, "rates");
   if (plan.rates().empty()) {
     out->Add(rates, "must hold at least one rate");
@@ -203,7 +171,8 @@ void ValidateCommissionPlan(const v1::CommissionPlan& plan, const std::string& p
 }
 
 void ValidateForecastRequest(const v1::ForecastSalesRequest& request, Violations* out) {
-  CheckRange(request.start_date(), "start_date", request.end_date(), "end_date", 0, out);
+  validation::CheckDateRange(request.start_date(), "start_date", request.end_date(), "end_date", 0,
+                             out);
   validation::CheckEnum(request.period_length(), v1::PeriodLength_IsValid, "period_length", out);
   validation::CheckEnum(request.group_by(), v1::ForecastDimension_IsValid, "group_by", out);
   if (request.currency_code().empty()) {
@@ -211,8 +180,8 @@ void ValidateForecastRequest(const v1::ForecastSalesRequest& request, Violations
   } else if (!money::IsCurrencyCode(request.currency_code())) {
     out->Add("currency_code", "must be an ISO 4217 code of three upper-case letters, e.g. \"EUR\"");
   }
-  CheckOptionalReference(request.territory(), "territories", "territory", out);
-  CheckOptionalReference(request.sales_rep(), "partners", "sales_rep", out);
+  validation::CheckOptionalReference(request.territory(), "territories", "territory", out);
+  validation::CheckOptionalReference(request.sales_rep(), "partners", "sales_rep", out);
   CheckOptionalProductGroup(request.product_group(), "product_group", out);
   if (out->empty() && CalendarPeriods(api::CivilDayOf(request.start_date()),
                                       api::CivilDayOf(request.end_date()),
@@ -224,9 +193,9 @@ void ValidateForecastRequest(const v1::ForecastSalesRequest& request, Violations
 }
 
 void ValidateCommissionRequest(const v1::ComputeCommissionsRequest& request, Violations* out) {
-  CheckRange(request.start_date(), "start_date", request.end_date(), "end_date", kMaxPeriodDays,
-             out);
-  CheckOptionalReference(request.sales_rep(), "partners", "sales_rep", out);
+  validation::CheckDateRange(request.start_date(), "start_date", request.end_date(), "end_date",
+                             kMaxPeriodDays, out);
+  validation::CheckOptionalReference(request.sales_rep(), "partners", "sales_rep", out);
 }
 
 std::vector<Period> CalendarPeriods(absl::CivilDay first, absl::CivilDay last,

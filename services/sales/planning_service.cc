@@ -5,7 +5,7 @@
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
 #include "crm/sales/v1/opportunity.pb.h"
-#include "services/sales/partner_refs.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/planning_rules.h"
 #include "services/sales/revenue_store.h"
 #include "services/sales/schema.h"
@@ -152,9 +152,10 @@ std::vector<PipelineFact> LoadPipeline(db::Connection& c, const google::type::Da
 
 absl::Status PlanningService::CheckReps(
     const CallContext& call, const std::vector<std::pair<std::string*, std::string>>& reps) {
-  std::vector<PartnerRef> refs;
-  for (const auto& [name, field] : reps) refs.push_back({name, field, PartnerNeed::kEmployee});
-  return ResolvePartnerRefs(*partners_, call.deadline, refs, {}, nullptr);
+  std::vector<partners::PartnerRef> refs;
+  for (const auto& [name, field] : reps)
+    refs.push_back({name, field, partners::PartnerNeed::kEmployee});
+  return partners::ResolvePartnerRefs(*partners_, call.deadline, refs, {}, nullptr);
 }
 
 grpc::ServerUnaryReactor* PlanningService::CreateSalesTarget(

@@ -1,17 +1,17 @@
 #include "services/sales/sales_document_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "crm/sales/v1/opportunity.pb.h"
 #include "common/api/dates.h"
 #include "common/api/idempotency.h"
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
+#include "crm/sales/v1/opportunity.pb.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/contract_rules.h"
 #include "services/sales/pricing_engine.h"
 #include "services/sales/pricing_store.h"
-#include "services/sales/sales_document_validation.h"
-#include "services/sales/partner_refs.h"
 #include "services/sales/revenue_store.h"
+#include "services/sales/sales_document_validation.h"
 #include "services/sales/schema.h"
 #include "services/sales/territory_rules.h"
 #include "services/sales/territory_store.h"
@@ -49,9 +49,9 @@ void ClearKindOutputOnly(v1::SalesOrder* o) {
   o->clear_completion_date();
 }
 // The partners a document names beyond its customer.
-std::vector<PartnerRef> OtherPartners(v1::Quotation*) { return {}; }
-std::vector<PartnerRef> OtherPartners(v1::SalesOrder* o) {
-  return {{o->mutable_sales_rep(), "sales_order.sales_rep", PartnerNeed::kEmployee}};
+std::vector<partners::PartnerRef> OtherPartners(v1::Quotation*) { return {}; }
+std::vector<partners::PartnerRef> OtherPartners(v1::SalesOrder* o) {
+  return {{o->mutable_sales_rep(), "sales_order.sales_rep", partners::PartnerNeed::kEmployee}};
 }
 // What an order takes from where it is booked: its customer's territory,
 // and its opportunity's owner as the rep unless one was named.
@@ -146,8 +146,8 @@ absl::Status SalesDocumentService::CreatePriced(const CallContext& call,
   pricing.customer = CustomerFactsOf(document.customer(), *customer);
   document.set_customer(customer->name());  // the survivor, after a merge
   const v1::AccountFacts account_facts = AccountFactsOf(*customer);
-  if (absl::Status s = ResolvePartnerRefs(*partners_, call.deadline, OtherPartners(&document), {},
-                                          nullptr);
+  if (absl::Status s = partners::ResolvePartnerRefs(*partners_, call.deadline,
+                                                    OtherPartners(&document), {}, nullptr);
       !s.ok()) {
     return s;
   }

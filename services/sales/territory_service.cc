@@ -7,7 +7,7 @@
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
 #include "crm/sales/v1/opportunity.pb.h"
-#include "services/sales/partner_refs.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/sales/schema.h"
 #include "services/sales/territory_rules.h"
 #include "services/sales/territory_store.h"
@@ -112,13 +112,14 @@ bool MaskNames(const google::protobuf::FieldMask& mask, const std::string& field
 }  // namespace
 
 absl::Status TerritoryService::CheckSalesReps(const CallContext& call, v1::Territory* territory,
-                                              const CheckedPartners& checked) {
-  std::vector<PartnerRef> refs;
+                                              const partners::CheckedPartners& checked) {
+  std::vector<partners::PartnerRef> refs;
   for (int i = 0; i < territory->sales_reps_size(); ++i) {
     refs.push_back({territory->mutable_sales_reps(i),
-                    validation::Element("territory.sales_reps", i), PartnerNeed::kEmployee});
+                    validation::Element("territory.sales_reps", i),
+                    partners::PartnerNeed::kEmployee});
   }
-  return ResolvePartnerRefs(*partners_, call.deadline, refs, checked, nullptr);
+  return partners::ResolvePartnerRefs(*partners_, call.deadline, refs, checked, nullptr);
 }
 
 grpc::ServerUnaryReactor* TerritoryService::CreateTerritory(
@@ -187,14 +188,14 @@ grpc::ServerUnaryReactor* TerritoryService::UpdateTerritory(
           ValidateTerritory(reps_only, kTerritory, &violations);
           if (!violations.empty()) return violations.ToStatus();
           // Reps already stored were checked when they were named.
-          CheckedPartners checked;
+          partners::CheckedPartners checked;
           if (absl::StatusOr<std::string> id = api::ParseResourceName(
                   sent.name(), TerritoryTable().collection(), "territory.name");
               id.ok()) {
             if (absl::Status s = runtime_.db().Read([&](db::Connection& c) -> absl::Status {
                   if (auto stored = TerritoryTable().Load<v1::Territory>(c, *id)) {
                     for (const std::string& rep : stored->resource.sales_reps()) {
-                      checked.insert({rep, PartnerNeed::kEmployee});
+                      checked.insert({rep, partners::PartnerNeed::kEmployee});
                     }
                   }
                   return absl::OkStatus();

@@ -6,8 +6,8 @@
 
 #include "common/server/runtime.h"
 #include "crm/sales/v1/territory_service.grpc.pb.h"
+#include "services/partners/client/partner_refs.h"
 #include "services/partners/client/partners_client.h"
-#include "services/sales/partner_refs.h"
 
 namespace crm::sales {
 
@@ -48,7 +48,7 @@ class TerritoryService final : public v1::TerritoryService::CallbackService {
   // Checks the sales reps of `territory` not in `checked` with partners
   // (employees), and stores merged ones under their survivors.
   absl::Status CheckSalesReps(const server::CallContext& call, v1::Territory* territory,
-                              const CheckedPartners& checked);
+                              const partners::CheckedPartners& checked);
 
   server::Runtime& runtime_;
   std::shared_ptr<partners::PartnersClient> partners_;

@@ -1,35 +1,25 @@
 // The typed client of the partners service, the one every other service
-// uses to reach partners.
-//
-// Every call has a deadline: the caller's (propagate CallContext::deadline
-// from the incoming call), or the client's default timeout when the caller
-// has none. Only UNAVAILABLE is retried, with backoff, until the deadline;
-// reads always, writes only when the request makes a repeat harmless: a
-// create with a request_id (the server answers a repeat with the first
-// result), an update, delete or role change with an etag (a repeat after a
-// lost success fails with ABORTED instead of applying twice).
+// uses to reach partners. Deadlines and retries as common/client/peer_call.h
+// describes: reads are retried on UNAVAILABLE, writes only when a repeat is
+// harmless (a create with a request_id; an update, delete or role change
+// with an etag).
 #ifndef CRM_SERVICES_PARTNERS_CLIENT_PARTNERS_CLIENT_H_
 #define CRM_SERVICES_PARTNERS_CLIENT_PARTNERS_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
 
 #include <functional>
 #include <memory>
 #include <string>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/client/peer_call.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 
 namespace crm::partners {
 
-struct PartnersClientOptions {
-  // Deadline of a call whose caller has none.
-  absl::Duration default_timeout = absl::Seconds(5);
-  // First pause before a retry; doubles up to `max_backoff`.
-  absl::Duration initial_backoff = absl::Milliseconds(50);
-  absl::Duration max_backoff = absl::Seconds(1);
-};
+using PartnersClientOptions = client::PeerCallOptions;
 
 class PartnersClient {
  public:
@@ -44,6 +34,8 @@ class PartnersClient {
   virtual absl::StatusOr<v1::Partner> GetPartner(const std::string& name, absl::Time deadline);
   virtual absl::StatusOr<v1::ListPartnersResponse> ListPartners(
       const v1::ListPartnersRequest& request, absl::Time deadline);
+  virtual absl::StatusOr<v1::BatchCheckContactPermissionsResponse> BatchCheckContactPermissions(
+      const v1::BatchCheckContactPermissionsRequest& request, absl::Time deadline);
 
   // Writes; retried on UNAVAILABLE only when safe (see above).
   virtual absl::StatusOr<v1::Partner> CreatePartner(const v1::CreatePartnerRequest& request,
@@ -53,8 +45,8 @@ class PartnersClient {
   virtual absl::Status DeletePartner(const v1::DeletePartnerRequest& request, absl::Time deadline);
   virtual absl::StatusOr<v1::Partner> AddPartnerRole(const v1::AddPartnerRoleRequest& request,
                                                      absl::Time deadline);
-  virtual absl::StatusOr<v1::Partner> RemovePartnerRole(
-      const v1::RemovePartnerRoleRequest& request, absl::Time deadline);
+  virtual absl::StatusOr<v1::Partner> RemovePartnerRole(const v1::RemovePartnerRoleRequest& request,
+                                                        absl::Time deadline);
 
   // The partner a record elsewhere refers to, with the failure as that
   // service's caller should see it: NOT_FOUND (named `name`) when it does
@@ -64,17 +56,13 @@ class PartnersClient {
   absl::StatusOr<v1::Partner> ResolvePartner(const std::string& name, absl::Time deadline);
 
  private:
-  // Runs `attempt` with a fresh context per try until it succeeds, fails
-  // with anything but UNAVAILABLE, `retry` is false, or the deadline passes.
-  absl::Status Call(bool retry, absl::Time deadline,
-                    const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
-
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Invoke(
-      bool retry, absl::Time deadline,
-      grpc::Status (v1::PartnerService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                         Response*),
-      const Request& request);
+  absl::StatusOr<Response> Invoke(bool retry, absl::Time deadline,
+                                  grpc::Status (v1::PartnerService::Stub::*method)(
+                                      grpc::ClientContext*, const Request&, Response*),
+                                  const Request& request) {
+    return client::InvokePeer(*stub_, method, request, retry, deadline, options_);
+  }
 
   std::unique_ptr<v1::PartnerService::Stub> stub_;
   PartnersClientOptions options_;

@@ -1,13 +1,13 @@
-#include "services/sales/partner_refs.h"
+#include "services/partners/client/partner_refs.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 
-namespace crm::sales {
+namespace crm::partners {
 namespace {
 
-bool HasRole(const partners::v1::Partner& partner, partners::v1::RoleType type) {
-  for (const partners::v1::Role& role : partner.roles()) {
+bool HasRole(const v1::Partner& partner, v1::RoleType type) {
+  for (const v1::Role& role : partner.roles()) {
     if (role.type() == type) return true;
   }
   return false;
@@ -23,23 +23,27 @@ CheckedPartners CheckedBy(const std::vector<PartnerRef>& refs) {
   return checked;
 }
 
-absl::Status ResolvePartnerRefs(partners::PartnersClient& client, absl::Time deadline,
-                                const std::vector<PartnerRef>& refs,
-                                const CheckedPartners& checked,
+absl::Status ResolvePartnerRefs(PartnersClient& client, absl::Time deadline,
+                                const std::vector<PartnerRef>& refs, const CheckedPartners& checked,
                                 std::map<std::string, std::string>* renames,
-                                std::map<std::string, partners::v1::Partner>* resolved) {
+                                std::map<std::string, v1::Partner>* resolved) {
   for (const PartnerRef& ref : refs) {
     std::string& name = *ref.name;
     if (name.empty() || checked.count({name, ref.need}) > 0) continue;
-    absl::StatusOr<partners::v1::Partner> partner = client.ResolvePartner(name, deadline);
+    absl::StatusOr<v1::Partner> partner = client.ResolvePartner(name, deadline);
     if (!partner.ok()) return partner.status();
-    if (ref.need == PartnerNeed::kEmployee &&
-        !HasRole(*partner, partners::v1::ROLE_TYPE_EMPLOYEE)) {
+    if (ref.need == PartnerNeed::kEmployee && !HasRole(*partner, v1::ROLE_TYPE_EMPLOYEE)) {
       return FailedPrecondition("NOT_EMPLOYEE", ref.field,
                                 absl::StrCat(name, " is not in the employee role"));
     }
-    if (ref.need == PartnerNeed::kCompetitor &&
-        !HasRole(*partner, partners::v1::ROLE_TYPE_COMPETITOR)) {
+    if (ref.need == PartnerNeed::kEmployeeOrChannelPartner &&
+        !HasRole(*partner, v1::ROLE_TYPE_EMPLOYEE) &&
+        !HasRole(*partner, v1::ROLE_TYPE_CHANNEL_PARTNER)) {
+      return FailedPrecondition(
+          "NOT_EMPLOYEE_OR_CHANNEL_PARTNER", ref.field,
+          absl::StrCat(name, " is neither an employee nor a channel partner"));
+    }
+    if (ref.need == PartnerNeed::kCompetitor && !HasRole(*partner, v1::ROLE_TYPE_COMPETITOR)) {
       return FailedPrecondition("NOT_COMPETITOR", ref.field,
                                 absl::StrCat(name, " is not in the competitor role"));
     }
@@ -60,4 +64,4 @@ void ApplyRenames(const std::map<std::string, std::string>& renames,
   }
 }
 
-}  // namespace crm::sales
+}  // namespace crm::partners

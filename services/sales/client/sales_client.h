@@ -1,0 +1,46 @@
+// The typed client of the sales service, for the services that hand work to
+// sales (marketing converts leads into opportunities and reads what its
+// campaigns brought in). Deadlines and retries as common/client/peer_call.h
+// describes.
+#ifndef CRM_SERVICES_SALES_CLIENT_SALES_CLIENT_H_
+#define CRM_SERVICES_SALES_CLIENT_SALES_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/client/peer_call.h"
+#include "crm/sales/v1/opportunity_service.grpc.pb.h"
+#include "crm/sales/v1/pricing_service.grpc.pb.h"
+#include "crm/sales/v1/sales_document_service.grpc.pb.h"
+
+namespace crm::sales {
+
+class SalesClient {
+ public:
+  SalesClient(std::shared_ptr<grpc::Channel> channel, client::PeerCallOptions options = {});
+
+  // Retried on UNAVAILABLE only with a request_id.
+  absl::StatusOr<v1::Opportunity> CreateOpportunity(const v1::CreateOpportunityRequest& request,
+                                                    absl::Time deadline);
+  absl::StatusOr<v1::ListOpportunitiesResponse> ListOpportunities(
+      const v1::ListOpportunitiesRequest& request, absl::Time deadline);
+  absl::StatusOr<v1::ListSalesOrdersResponse> ListSalesOrders(
+      const v1::ListSalesOrdersRequest& request, absl::Time deadline);
+  // Retried on UNAVAILABLE only with a request_id.
+  absl::StatusOr<v1::PriceCondition> CreatePriceCondition(
+      const v1::CreatePriceConditionRequest& request, absl::Time deadline);
+
+ private:
+  std::unique_ptr<v1::OpportunityService::Stub> opportunities_;
+  std::unique_ptr<v1::SalesDocumentService::Stub> documents_;
+  std::unique_ptr<v1::PricingService::Stub> pricing_;
+  client::PeerCallOptions options_;
+};
+
+}  // namespace crm::sales
+
+#endif  // CRM_SERVICES_SALES_CLIENT_SALES_CLIENT_H_
