@@ -84,6 +84,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(const ServiceSpe
   host->database_ = *std::move(database);
   runtime.SetDatabase(host->database_.get());
   host->SetServing(true);
+  if (spec.make_background_tasks) {
+    host->background_tasks_ = spec.make_background_tasks(runtime);
+    for (auto& task : host->background_tasks_) task->Start();
+  }
   log::Info("serving", {{"grpc_address", absl::StrCat(config.grpc_address)},
                         {"grpc_port", absl::StrCat(host->grpc_port_)},
                         {"metrics_port", absl::StrCat(host->metrics_port_)},
@@ -115,6 +119,9 @@ void ServiceHost::Shutdown(absl::Duration drain) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
+  // Background work may write: it stops while the database is still open.
+  for (auto& task : background_tasks_) task->Stop();
+  background_tasks_.clear();
   if (runtime_ != nullptr) {
     runtime_->StopExecutor();
     runtime_->SetDatabase(nullptr);

@@ -25,6 +25,16 @@ class Exposer;
 
 namespace crm::server {
 
+// Work a service does on its own, e.g. following another service's change
+// feed: started once the database is open and the service is serving,
+// stopped (and waited for) before the database closes.
+class BackgroundTask {
+ public:
+  virtual ~BackgroundTask() = default;
+  virtual void Start() = 0;
+  virtual void Stop() = 0;
+};
+
 // What a service tells the runtime about itself.
 struct ServiceSpec {
   // Defaults: service name, addresses, peers.
@@ -36,6 +46,9 @@ struct ServiceSpec {
   // Creates the domain services. Called before the database is open: they
   // must reach it through the runtime when handling calls.
   std::function<std::vector<std::unique_ptr<grpc::Service>>(Runtime&)> make_services;
+  // Creates its background tasks, if any. Called once the database is
+  // open.
+  std::function<std::vector<std::unique_ptr<BackgroundTask>>(Runtime&)> make_background_tasks;
 };
 
 class ServiceHost {
@@ -67,6 +80,7 @@ class ServiceHost {
   std::shared_ptr<prometheus::Collectable> process_metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<db::Database> database_;
+  std::vector<std::unique_ptr<BackgroundTask>> background_tasks_;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
   bool shut_down_ = false;

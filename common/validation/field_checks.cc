@@ -1,5 +1,7 @@
 #include "common/validation/field_checks.h"
 
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/dates.h"
@@ -66,6 +68,34 @@ bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violat
   if (size <= max_entries) return true;
   out->Add(field, absl::StrCat("must have at most ", max_entries, " entries"));
   return false;
+}
+
+void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& values, int max_entries,
+                   size_t max_chars, const std::string& field, Violations* out) {
+  if (!CheckMaxEntries(values.size(), max_entries, field, out)) return;
+  std::set<std::string> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string at = Element(field, i);
+    if (CheckRequiredText(values.Get(i), max_chars, at, out) &&
+        !seen.insert(absl::AsciiStrToLower(values.Get(i))).second) {
+      out->Add(at, "is listed twice");
+    }
+  }
+}
+
+void CheckCodeList(const google::protobuf::RepeatedPtrField<std::string>& values, int max_entries,
+                   bool (*is_valid)(absl::string_view), const char* form, const std::string& field,
+                   Violations* out) {
+  if (!CheckMaxEntries(values.size(), max_entries, field, out)) return;
+  std::set<std::string> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string at = Element(field, i);
+    if (!is_valid(values.Get(i))) {
+      out->Add(at, form);
+    } else if (!seen.insert(values.Get(i)).second) {
+      out->Add(at, "is listed twice");
+    }
+  }
 }
 
 bool CheckRequiredDate(const google::type::Date& date, const std::string& field, Violations* out) {

@@ -4,6 +4,8 @@
 #ifndef CRM_COMMON_VALIDATION_FIELD_CHECKS_H_
 #define CRM_COMMON_VALIDATION_FIELD_CHECKS_H_
 
+#include <google/protobuf/repeated_field.h>
+
 #include <string>
 #include <string_view>
 
@@ -42,6 +44,18 @@ void CheckDateRange(const google::type::Date& first, const std::string& first_fi
 // Empty, or the name of a resource in `collection` ("{collection}/{id}").
 void CheckOptionalReference(const std::string& name, absl::string_view collection,
                             const std::string& field, Violations* out);
+
+// At most `max_entries` entries, each CheckRequiredText with `max_chars`
+// and listed once (compared without regard to ASCII case): e.g. region
+// names a rule matches.
+void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& values, int max_entries,
+                   size_t max_chars, const std::string& field, Violations* out);
+
+// At most `max_entries` entries, each accepted by `is_valid` (else `form`
+// is the violation) and listed once: e.g. country codes a rule matches.
+void CheckCodeList(const google::protobuf::RepeatedPtrField<std::string>& values, int max_entries,
+                   bool (*is_valid)(absl::string_view), const char* form, const std::string& field,
+                   Violations* out);
 
 // At most `max_entries` entries in a list.
 bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violations* out);

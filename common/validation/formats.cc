@@ -222,4 +222,16 @@ TextCheck CheckText(absl::string_view text) {
   return {TextProblem::kNone, chars->size()};
 }
 
+bool IsProductGroup(absl::string_view code) {
+  if (code.empty() || code.size() > 20) return false;
+  for (char c : code) {
+    if (!absl::ascii_isupper(c) && !absl::ascii_isdigit(c) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+bool IsIndustryCode(absl::string_view code) {
+  return !code.empty() && code.size() <= 20 && IsAsciiAlnumOr(code, ".-");
+}
+
 }  // namespace crm::validation

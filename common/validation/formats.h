@@ -36,6 +36,7 @@ bool IsValidE164(absl::string_view number);
 
 // An officially assigned ISO 3166-1 alpha-2 code, upper case.
 bool IsIsoCountryCode(absl::string_view code);
+inline constexpr char kCountryCodeForm[] = "must be an ISO 3166-1 alpha-2 code, e.g. \"DE\"";
 
 // What FindIbanProblem found wrong with an IBAN, the first in this order.
 enum class IbanProblem {
@@ -63,6 +64,19 @@ bool IsValidBic(absl::string_view bic);
 
 // A full calendar date: year 1..9999, month 1..12, a day that month has.
 bool IsValidDate(const google::type::Date& date);
+
+// A product group code, the suite's grouping of products (sales' catalogue,
+// marketing's leads and campaign prices): 1 to 20 upper-case letters,
+// digits, "-" or "_".
+bool IsProductGroup(absl::string_view code);
+inline constexpr char kProductGroupForm[] =
+    "must be 1 to 20 upper-case letters, digits, \"-\" or \"_\", e.g. \"MONITORS\"";
+
+// An industry code as partners records it on an organisation (e.g. a NACE
+// code "C26.2"): 1 to 20 ASCII letters, digits, "." or "-".
+bool IsIndustryCode(absl::string_view code);
+inline constexpr char kIndustryCodeForm[] =
+    "must be 1 to 20 letters, digits, \".\" or \"-\", e.g. \"C26.2\"";
 
 // Whether every character of `text` is an ASCII letter, an ASCII digit or one
 // of `symbols`; true for an empty text.
