@@ -22,7 +22,6 @@ bool IsCode(const std::string& text, size_t max_size, absl::string_view symbols)
 
 }  // namespace
 
-bool IsProductGroup(const std::string& code) { return IsCode(code, 20, "-_"); }
 
 void ValidateTaxClass(const v1::TaxClass& tax_class, const std::string& path, Violations* out) {
   validation::CheckRequiredText(tax_class.display_name(), 100, Child(path, "display_name"), out);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/errors.h"
+#include "common/validation/formats.h"
 #include "crm/sales/v1/product.pb.h"
 
 namespace crm::sales {
@@ -14,10 +15,9 @@ void ValidateTaxClass(const v1::TaxClass& tax_class, const std::string& path, Vi
 
 void ValidateProduct(const v1::Product& product, const std::string& path, Violations* out);
 
-// A product group code: 1 to 20 upper-case letters, digits, "-" or "_".
-bool IsProductGroup(const std::string& code);
-inline constexpr char kProductGroupForm[] =
-    "must be 1 to 20 upper-case letters, digits, \"-\" or \"_\", e.g. \"MONITORS\"";
+// A product group code (the suite's; see common/validation/formats.h).
+using validation::IsProductGroup;
+using validation::kProductGroupForm;
 
 }  // namespace crm::sales
 

@@ -103,6 +103,8 @@ const std::vector<api::FilterField>& SalesOrderFilterFields() {
       {"opportunity", api::FieldType::kString, "opportunity", {}},
       {"quotation", api::FieldType::kString, "quotation", {}},
       {"contract", api::FieldType::kString, "contract", {}},
+      {"campaign", api::FieldType::kString, "campaign", {}},
+      {"completion_date", api::FieldType::kDate, "completion_date", {}},
       {"state", api::FieldType::kEnum, "state",
        api::EnumFilterValues(v1::SalesOrderState_descriptor())},
       {"create_time", api::FieldType::kTimestamp, "create_time", {}},

@@ -198,7 +198,14 @@ const db::ResourceTable& SalesOrderTable() {
         [](const Message& m) -> db::SqlValue { return int64_t{As<SalesOrder>(m).state()}; }},
        // Migration 5:
        {"contract", "TEXT NOT NULL DEFAULT ''",
-        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).contract(); }}});
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).contract(); }},
+       // Migration 8:
+       {"campaign", "TEXT NOT NULL DEFAULT ''",
+        [](const Message& m) -> db::SqlValue { return As<SalesOrder>(m).campaign(); }},
+       {"completion_date", "TEXT NOT NULL DEFAULT ''", [](const Message& m) -> db::SqlValue {
+          const google::type::Date& date = As<SalesOrder>(m).completion_date();
+          return api::IsDateSet(date) ? api::IsoDate(date) : std::string();
+        }}});
   return *table;
 }
 constexpr size_t kSalesOrderColumnsV4 = 4;
@@ -291,6 +298,27 @@ CREATE INDEX sales_orders_by_time ON sales_orders (create_time, id);
 CREATE INDEX sales_orders_by_opportunity ON sales_orders (opportunity);
 )sql";
 
+namespace {
+
+constexpr char kOrdersV8[] = R"sql(
+CREATE INDEX sales_orders_by_campaign ON sales_orders (campaign);
+CREATE INDEX sales_orders_by_completion ON sales_orders (completion_date);
+)sql";
+
+// Fills the index columns of orders written before they existed.
+void RewriteSalesOrders(db::Connection& c) {
+  std::vector<std::string> ids;
+  SQLite::Statement& select = c.Prepare("SELECT id FROM sales_orders");
+  while (select.executeStep()) ids.push_back(select.getColumn(0).getString());
+  select.reset();
+  for (const std::string& id : ids) {
+    auto stored = SalesOrderTable().Load<v1::SalesOrder>(c, id);
+    if (stored) SalesOrderTable().Replace(c, id, stored->resource, stored->revision);
+  }
+}
+
+}  // namespace
+
 // The stage history: append-only, one row per change.
 constexpr char kStageChangesV2[] = R"sql(
 CREATE TABLE stage_changes (
@@ -340,6 +368,10 @@ std::vector<db::Migration> Migrations() {
       {7, "sales targets, commission plans and booked revenue",
        absl::StrCat(SalesTargetTable().Schema(), kPlanningV7, CommissionPlanTable().Schema(),
                     kBookedRevenueSchema)},
+      {8, "campaign and completion date of sales orders, for marketing's attribution",
+       absl::StrCat(SalesOrderTable().AddColumnSchema("campaign"),
+                    SalesOrderTable().AddColumnSchema("completion_date"), kOrdersV8),
+       RewriteSalesOrders},
   };
 }
 

@@ -14,6 +14,12 @@ absl::StatusOr<v1::Opportunity> SalesClient::CreateOpportunity(
                             request, !request.request_id().empty(), deadline, options_);
 }
 
+absl::StatusOr<v1::ListSalesStagesResponse> SalesClient::ListSalesStages(
+    const v1::ListSalesStagesRequest& request, absl::Time deadline) {
+  return client::InvokePeer(*opportunities_, &v1::OpportunityService::Stub::ListSalesStages,
+                            request, true, deadline, options_);
+}
+
 absl::StatusOr<v1::ListOpportunitiesResponse> SalesClient::ListOpportunities(
     const v1::ListOpportunitiesRequest& request, absl::Time deadline) {
   return client::InvokePeer(*opportunities_, &v1::OpportunityService::Stub::ListOpportunities,
@@ -30,6 +36,12 @@ absl::StatusOr<v1::PriceCondition> SalesClient::CreatePriceCondition(
     const v1::CreatePriceConditionRequest& request, absl::Time deadline) {
   return client::InvokePeer(*pricing_, &v1::PricingService::Stub::CreatePriceCondition, request,
                             !request.request_id().empty(), deadline, options_);
+}
+
+absl::StatusOr<v1::PriceCondition> SalesClient::UpdatePriceCondition(
+    const v1::UpdatePriceConditionRequest& request, absl::Time deadline) {
+  return client::InvokePeer(*pricing_, &v1::PricingService::Stub::UpdatePriceCondition, request,
+                            !request.price_condition().etag().empty(), deadline, options_);
 }
 
 }  // namespace crm::sales

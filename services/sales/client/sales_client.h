@@ -26,6 +26,8 @@ class SalesClient {
   // Retried on UNAVAILABLE only with a request_id.
   absl::StatusOr<v1::Opportunity> CreateOpportunity(const v1::CreateOpportunityRequest& request,
                                                     absl::Time deadline);
+  absl::StatusOr<v1::ListSalesStagesResponse> ListSalesStages(
+      const v1::ListSalesStagesRequest& request, absl::Time deadline);
   absl::StatusOr<v1::ListOpportunitiesResponse> ListOpportunities(
       const v1::ListOpportunitiesRequest& request, absl::Time deadline);
   absl::StatusOr<v1::ListSalesOrdersResponse> ListSalesOrders(
@@ -33,6 +35,9 @@ class SalesClient {
   // Retried on UNAVAILABLE only with a request_id.
   absl::StatusOr<v1::PriceCondition> CreatePriceCondition(
       const v1::CreatePriceConditionRequest& request, absl::Time deadline);
+  // Retried on UNAVAILABLE only with an etag.
+  absl::StatusOr<v1::PriceCondition> UpdatePriceCondition(
+      const v1::UpdatePriceConditionRequest& request, absl::Time deadline);
 
  private:
   std::unique_ptr<v1::OpportunityService::Stub> opportunities_;

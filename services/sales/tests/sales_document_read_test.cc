@@ -129,6 +129,13 @@ TEST_CASE("documents: ListSalesOrders, newest first, filtered and paged", "[sale
   CHECK(desk.OrderNames(absl::StrCat("quotation = \"", quotation, "\"")) == Strings{o2});
   CHECK(desk.OrderNames("quotation = \"\"") == Strings{o4, o3, o1});
   CHECK(desk.OrderNames(absl::StrCat("opportunity = \"", deal, "\"")) == Strings{o4});
+  // Marketing's attribution: orders by campaign and by completion day.
+  const std::string today = crm::api::IsoDate(crm::api::UtcDate(absl::Now()));
+  CHECK(desk.OrderNames(absl::StrCat("completion_date = \"", today, "\"")) == Strings{o1});
+  CHECK(desk.OrderNames(absl::StrCat("completion_date >= \"", today, "\" AND state = COMPLETED")) ==
+        Strings{o1});
+  CHECK(desk.OrderNames("campaign = \"\"") == all);
+  CHECK(desk.OrderNames("campaign = \"campaigns/spring\"").empty());
 
   int pages = 0;
   CHECK(desk.OrderNames("", 2, &pages) == all);
