@@ -84,8 +84,13 @@ void FeedFollower::Run() {
 }
 
 absl::Duration FeedFollower::Step() {
+  // Logged when the trouble starts, not on every retry: a peer that is
+  // not deployed (yet) would fill the log.
   auto retry_later = [this](const absl::Status& status, const char* what) {
-    log::Warn(what, {{"source", options_.source}, {"status", status.ToString()}});
+    if (!failing_) {
+      log::Warn(what, {{"source", options_.source}, {"status", status.ToString()}});
+      failing_ = true;
+    }
     const absl::Duration wait = backoff_;
     backoff_ = std::min(backoff_ * 2, options_.max_backoff);
     return wait;
@@ -159,6 +164,10 @@ absl::Duration FeedFollower::Step() {
     }
     cursor = change.sequence();
     cursor_gauge_->Set(static_cast<double>(cursor));
+  }
+  if (failing_) {
+    log::Info("following the feed again", {{"source", options_.source}});
+    failing_ = false;
   }
   backoff_ = kFirstBackoff;
   return static_cast<int>(page->changes().size()) == options_.page_size ? absl::ZeroDuration()

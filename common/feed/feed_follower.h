@@ -84,6 +84,7 @@ class FeedFollower final : public server::BackgroundTask {
   ChangeHandler handler_;
   std::unique_ptr<v1::ChangeFeedService::Stub> stub_;
   absl::Duration backoff_;
+  bool failing_ = false;  // only the follower's thread reads and writes it
   prometheus::Gauge* cursor_gauge_ = nullptr;
   prometheus::Counter* skipped_ = nullptr;
   std::mutex mu_;

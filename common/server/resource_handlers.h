@@ -45,6 +45,15 @@ struct ResourceKind {
       check_stored;
   // Refuses a delete (e.g. while others refer to the resource). Optional.
   std::function<absl::Status(db::Connection&, const Resource&)> check_delete;
+  // Update only: checks with other services what the update names
+  // (`named` holds just the fields the mask names), before the write, and
+  // may rewrite `sent` (e.g. a merged partner to its survivor). Optional.
+  std::function<absl::Status(const CallContext&, const Resource& named, Resource* sent)>
+      check_peers;
+  // Update only, in the write once the mask is applied: brings what the
+  // server owns in `after` up to date (carried over from `before`, or
+  // computed from storage) before it is validated and checked. Optional.
+  std::function<void(db::Connection&, const Resource& before, Resource* after)> complete_update;
 };
 
 // Clears name, create_time, update_time and etag: the server's to set.
@@ -166,9 +175,11 @@ absl::Status GetResource(Runtime& runtime, const ResourceKind<Resource>& kind,
 // and optionally the etag.
 template <typename Resource>
 absl::Status UpdateResource(Runtime& runtime, const CallContext& call,
-                            const ResourceKind<Resource>& kind, const Resource* sent,
+                            const ResourceKind<Resource>& kind, const Resource* sent_resource,
                             const google::protobuf::FieldMask& mask, Resource* out) {
-  if (sent == nullptr) return InvalidField(kind.field, "is required");
+  if (sent_resource == nullptr) return InvalidField(kind.field, "is required");
+  Resource sent_copy = *sent_resource;
+  Resource* sent = &sent_copy;
   const std::string name_field = absl::StrCat(kind.field, ".name");
   absl::StatusOr<std::string> id =
       api::ParseResourceName(sent->name(), kind.table->collection(), name_field);
@@ -176,6 +187,9 @@ absl::Status UpdateResource(Runtime& runtime, const CallContext& call,
   const api::FieldMaskRules rules = WithOutputOnlyFields(kind.update_rules);
   Resource probe;
   if (absl::Status s = api::ApplyFieldMask(mask, *sent, &probe, rules); !s.ok()) return s;
+  if (kind.check_peers) {
+    if (absl::Status s = kind.check_peers(call, probe, sent); !s.ok()) return s;
+  }
   return runtime.db().Write([&](db::Connection& c) -> absl::Status {
     auto stored = kind.table->template Load<Resource>(c, *id);
     if (!stored) return NotFound(sent->name());
@@ -185,6 +199,7 @@ absl::Status UpdateResource(Runtime& runtime, const CallContext& call,
     const Resource before = stored->resource;
     Resource& updated = stored->resource;
     if (absl::Status s = api::ApplyFieldMask(mask, *sent, &updated, rules); !s.ok()) return s;
+    if (kind.complete_update) kind.complete_update(c, before, &updated);
     if (kind.normalize) kind.normalize(&updated);
     Violations violations;
     kind.validate(updated, kind.field, &violations);
