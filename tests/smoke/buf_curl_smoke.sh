@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a user does first with a running suite: list the services through
 # reflection with buf curl, check health, create and list a partner, see
-# those calls counted on /metrics, and price an item, create a territory and
-# ask for a forecast with sales.
+# those calls counted on /metrics, price an item, create a territory and
+# ask for a forecast with sales, and capture and score a lead and refuse a
+# bad one with marketing.
 # usage: buf_curl_smoke.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin_dir=$1
@@ -18,9 +19,14 @@ sales_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 "$bin_dir/crm-sales" --grpc_address="127.0.0.1:$sales_port" --metrics_address= \
   --data_dir="$work" --partners_address="127.0.0.1:$port" 2>"$work/sales.log" &
 sales_pid=$!
+marketing_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin_dir/crm-marketing" --grpc_address="127.0.0.1:$marketing_port" --metrics_address= \
+  --data_dir="$work" --partners_address="127.0.0.1:$port" \
+  --sales_address="127.0.0.1:$sales_port" 2>"$work/marketing.log" &
+marketing_pid=$!
 cleanup() {
-  kill -TERM "$pid" "$sales_pid" 2>/dev/null || true
-  wait "$pid" "$sales_pid" 2>/dev/null || true
+  kill -TERM "$pid" "$sales_pid" "$marketing_pid" 2>/dev/null || true
+  wait "$pid" "$sales_pid" "$marketing_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -28,7 +34,7 @@ trap cleanup EXIT
 call() { "$buf" curl --protocol grpc --http2-prior-knowledge "$@"; }
 fail() { echo "FAIL: $*" >&2; echo "--- service log:" >&2; cat "$work/log" >&2; exit 1; }
 
-for p in "$port" "$sales_port"; do
+for p in "$port" "$sales_port" "$marketing_port"; do
   for _ in $(seq 1 100); do
     if call --data '{}' "http://127.0.0.1:$p/grpc.health.v1.Health/Check" 2>/dev/null | grep -q '"SERVING"'; then
       break
@@ -87,4 +93,23 @@ forecast=$(call --data '{"startDate":{"year":2026,"month":1,"day":1},"endDate":{
   "periodLength":"PERIOD_LENGTH_QUARTER","currencyCode":"EUR"}' \
   "http://127.0.0.1:$sales_port/crm.sales.v1.PlanningService/ForecastSales") || fail "forecast"
 [ "$(grep -c '"periodStart"' <<<"$forecast")" = 4 ] || fail "a year by quarter should be 4 rows: $forecast"
+marketing_services=$(call --list-services "http://127.0.0.1:$marketing_port") ||
+  fail "marketing list-services"
+for s in crm.marketing.v1.MarketingPlanService crm.marketing.v1.CampaignService \
+    crm.marketing.v1.SegmentService crm.marketing.v1.LeadService crm.marketing.v1.ExecutionService \
+    crm.marketing.v1.AutomationService crm.feed.v1.ChangeFeedService; do
+  grep -qx "$s" <<<"$marketing_services" || fail "marketing reflection does not list $s: $marketing_services"
+done
+call --data '{"leadScoringRule":{"displayName":"Web","condition":{"sources":["LEAD_SOURCE_WEB"]},"points":45}}' \
+  "http://127.0.0.1:$marketing_port/crm.marketing.v1.LeadService/CreateLeadScoringRule" >/dev/null ||
+  fail "create scoring rule"
+lead=$(call --data '{"lead":{"displayName":"10 monitors","source":"LEAD_SOURCE_WEB",
+  "contact":{"familyName":"Weber","email":"weber@example.com"}}}' \
+  "http://127.0.0.1:$marketing_port/crm.marketing.v1.LeadService/CreateLead") || fail "create lead"
+grep -q '"level": "LEAD_LEVEL_WARM"' <<<"$lead" || fail "45 points should be a warm lead: $lead"
+if call --data '{"lead":{"displayName":"x","source":"LEAD_SOURCE_WEB","contact":{"familyName":"X","email":"not-an-address"}}}' \
+    "http://127.0.0.1:$marketing_port/crm.marketing.v1.LeadService/CreateLead" 2>"$work/err"; then
+  fail "a lead with a bad e-mail address was accepted"
+fi
+grep -q 'lead.contact.email' "$work/err" || fail "expected the field lead.contact.email: $(cat "$work/err")"
 echo "buf curl smoke: ok"
