@@ -3,7 +3,7 @@
 # reflection with buf curl, check health, create and list a partner, see
 # those calls counted on /metrics, price an item, create a territory and
 # ask for a forecast with sales, and capture and score a lead and refuse a
-# bad one with marketing.
+# bad one with marketing, and open a ticket at the service desk.
 # usage: buf_curl_smoke.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin_dir=$1
@@ -24,9 +24,13 @@ marketing_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.
   --data_dir="$work" --partners_address="127.0.0.1:$port" \
   --sales_address="127.0.0.1:$sales_port" 2>"$work/marketing.log" &
 marketing_pid=$!
+desk_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin_dir/crm-servicedesk" --grpc_address="127.0.0.1:$desk_port" --metrics_address= \
+  --data_dir="$work" --partners_address="127.0.0.1:$port" 2>"$work/servicedesk.log" &
+desk_pid=$!
 cleanup() {
-  kill -TERM "$pid" "$sales_pid" "$marketing_pid" 2>/dev/null || true
-  wait "$pid" "$sales_pid" "$marketing_pid" 2>/dev/null || true
+  kill -TERM "$pid" "$sales_pid" "$marketing_pid" "$desk_pid" 2>/dev/null || true
+  wait "$pid" "$sales_pid" "$marketing_pid" "$desk_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,7 +38,7 @@ trap cleanup EXIT
 call() { "$buf" curl --protocol grpc --http2-prior-knowledge "$@"; }
 fail() { echo "FAIL: $*" >&2; echo "--- service log:" >&2; cat "$work/log" >&2; exit 1; }
 
-for p in "$port" "$sales_port" "$marketing_port"; do
+for p in "$port" "$sales_port" "$marketing_port" "$desk_port"; do
   for _ in $(seq 1 100); do
     if call --data '{}' "http://127.0.0.1:$p/grpc.health.v1.Health/Check" 2>/dev/null | grep -q '"SERVING"'; then
       break
@@ -112,4 +116,13 @@ if call --data '{"lead":{"displayName":"x","source":"LEAD_SOURCE_WEB","contact":
   fail "a lead with a bad e-mail address was accepted"
 fi
 grep -q 'lead.contact.email' "$work/err" || fail "expected the field lead.contact.email: $(cat "$work/err")"
+desk_services=$(call --list-services "http://127.0.0.1:$desk_port") || fail "servicedesk list-services"
+for s in crm.servicedesk.v1.TicketService crm.feed.v1.ChangeFeedService; do
+  grep -qx "$s" <<<"$desk_services" || fail "servicedesk reflection does not list $s: $desk_services"
+done
+customer=$(grep -o '"name": "partners/[^"]*"' <<<"$created" | head -1 | cut -d'"' -f4)
+ticket=$(call --data "{\"ticket\":{\"type\":\"TICKET_TYPE_INCIDENT\",\"title\":\"Monitor flickers\",
+  \"customer\":\"$customer\",\"channel\":\"TICKET_CHANNEL_PHONE\"}}" \
+  "http://127.0.0.1:$desk_port/crm.servicedesk.v1.TicketService/CreateTicket") || fail "create ticket"
+grep -q '"status": "TICKET_STATUS_NEW"' <<<"$ticket" || fail "a new ticket should be NEW: $ticket"
 echo "buf curl smoke: ok"

@@ -1,0 +1,68 @@
+#include "services/servicedesk/schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/idempotency.h"
+#include "common/feed/change_feed.h"
+#include "crm/servicedesk/v1/ticket.pb.h"
+
+namespace crm::servicedesk {
+namespace {
+
+using google::protobuf::Message;
+
+const v1::Ticket& AsTicket(const Message& m) { return static_cast<const v1::Ticket&>(m); }
+
+// A ticket's notes and history are appended to, never changed: rows of
+// their own, read a page at a time.
+constexpr char kTicketsV1[] = R"sql(
+CREATE INDEX tickets_by_time ON tickets (create_time, id);
+CREATE INDEX tickets_by_customer ON tickets (customer, create_time);
+CREATE INDEX tickets_by_status ON tickets (status, priority);
+CREATE INDEX tickets_by_agent ON tickets (agent);
+CREATE TABLE ticket_notes (
+  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+  note_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (ticket_id, note_id)
+) WITHOUT ROWID;
+CREATE INDEX ticket_notes_by_time ON ticket_notes (ticket_id, create_time, note_id);
+CREATE TABLE ticket_events (
+  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+  sequence INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (ticket_id, sequence)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace
+
+const db::ResourceTable& TicketTable() {
+  static const auto* table = new db::ResourceTable(
+      "tickets", "tickets",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).customer(); }},
+       {"type", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsTicket(m).type()}; }},
+       {"status", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsTicket(m).status()}; }},
+       {"priority", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsTicket(m).priority()}; }},
+       {"category", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).category(); }},
+       {"team", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).team(); }},
+       {"agent", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).agent(); }}});
+  return *table;
+}
+
+std::vector<db::Migration> Migrations() {
+  return {
+      {1, "runtime tables and tickets",
+       absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, TicketTable().Schema(),
+                    kTicketsV1)},
+  };
+}
+
+}  // namespace crm::servicedesk

@@ -1,0 +1,18 @@
+// The service desk's tables and migrations.
+#ifndef CRM_SERVICES_SERVICEDESK_SCHEMA_H_
+#define CRM_SERVICES_SERVICEDESK_SCHEMA_H_
+
+#include <vector>
+
+#include "common/db/database.h"
+#include "common/db/resource_table.h"
+
+namespace crm::servicedesk {
+
+const db::ResourceTable& TicketTable();
+
+std::vector<db::Migration> Migrations();
+
+}  // namespace crm::servicedesk
+
+#endif  // CRM_SERVICES_SERVICEDESK_SCHEMA_H_

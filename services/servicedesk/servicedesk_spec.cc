@@ -1,0 +1,31 @@
+#include "services/servicedesk/servicedesk_spec.h"
+
+#include "common/client/peer_call.h"
+#include "services/partners/client/partners_client.h"
+#include "services/servicedesk/schema.h"
+#include "services/servicedesk/ticket_service.h"
+
+namespace crm::servicedesk {
+
+server::ServiceSpec ServicedeskSpec() {
+  server::ServiceSpec spec;
+  spec.defaults.service_name = "servicedesk";
+  spec.defaults.grpc_address = "127.0.0.1:50054";
+  spec.defaults.metrics_address = "127.0.0.1:9404";
+  spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
+  spec.grpc_service_names = {"crm.servicedesk.v1.TicketService"};
+  spec.migrations = Migrations();
+  spec.make_services = [](server::Runtime& runtime) {
+    client::PeerCallOptions options;
+    // A caller without a deadline should hear soon that a peer is down.
+    options.default_timeout = absl::Seconds(2);
+    auto partners = std::make_shared<partners::PartnersClient>(
+        client::MakePeerChannel(runtime.config().peers.at("partners")), options);
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<TicketService>(runtime, partners));
+    return services;
+  };
+  return spec;
+}
+
+}  // namespace crm::servicedesk

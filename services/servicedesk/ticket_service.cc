@@ -1,0 +1,345 @@
+#include "services/servicedesk/ticket_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/idempotency.h"
+#include "common/audit/field_diff.h"
+#include "common/server/resource_handlers.h"
+#include "common/validation/field_checks.h"
+#include "services/partners/client/partner_refs.h"
+#include "services/servicedesk/schema.h"
+#include "services/servicedesk/ticket_rules.h"
+
+namespace crm::servicedesk {
+namespace {
+
+using server::CallContext;
+using server::ResourceKind;
+
+constexpr char kTicket[] = "ticket";
+
+std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 1); }
+
+const api::FieldMaskRules& TicketUpdateRules() {
+  static const auto* rules = new api::FieldMaskRules(server::WithOutputOnlyFields(
+      {{"type", "customer"}, {"status", "resolution", "satisfaction", "close_time"}}));
+  return *rules;
+}
+
+// Appends to the ticket's history what a write changed.
+void AppendEvent(db::Connection& c, const CallContext& call, const std::string& ticket_id,
+                 const v1::Ticket& before, const v1::Ticket& after) {
+  v1::TicketEvent event;
+  event.set_sequence(
+      c.QueryInt64("SELECT coalesce(max(sequence), 0) FROM ticket_events WHERE ticket_id = ?1",
+                   {ticket_id}) +
+      1);
+  *event.mutable_event_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+  event.set_actor(call.caller.principal);
+  event.set_method(call.method);
+  audit::DiffOptions options;
+  options.ignored = {"name", "create_time", "update_time", "etag"};
+  for (auto& change : audit::DiffMessages(before, after, options)) {
+    *event.add_changes() = std::move(change);
+  }
+  c.Run("INSERT INTO ticket_events (ticket_id, sequence, data) VALUES (?1, ?2, ?3)",
+        {ticket_id, event.sequence(), event.SerializeAsString()});
+}
+
+absl::Status RequireOpen(const v1::Ticket& ticket) {
+  if (ticket.status() == v1::TICKET_STATUS_CLOSED) {
+    return FailedPrecondition("TICKET_STATUS", ticket.name(), "is closed; it no longer changes");
+  }
+  return absl::OkStatus();
+}
+
+const std::vector<api::FilterField>& TicketFilterFields() {
+  static const auto* fields = new std::vector<api::FilterField>{
+      {"customer", api::FieldType::kString, "customer", {}},
+      {"type", api::FieldType::kEnum, "type", api::EnumFilterValues(v1::TicketType_descriptor())},
+      {"status", api::FieldType::kEnum, "status",
+       api::EnumFilterValues(v1::TicketStatus_descriptor())},
+      {"priority", api::FieldType::kEnum, "priority",
+       api::EnumFilterValues(v1::TicketPriority_descriptor())},
+      {"category", api::FieldType::kString, "category", {}},
+      {"team", api::FieldType::kString, "team", {}},
+      {"agent", api::FieldType::kString, "agent", {}},
+      {"create_time", api::FieldType::kTimestamp, "create_time", {}},
+  };
+  return *fields;
+}
+
+const std::vector<api::OrderField>& NewestFirstFields() {
+  static const auto* fields =
+      new std::vector<api::OrderField>{{"create_time", "create_time", true}};
+  return *fields;
+}
+
+ResourceKind<v1::Ticket> Tickets() {
+  ResourceKind<v1::Ticket> kind;
+  kind.table = &TicketTable();
+  kind.field = kTicket;
+  kind.update_rules = TicketUpdateRules();
+  kind.validate = ValidateTicket;
+  return kind;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* TicketService::CreateTicket(grpc::CallbackServerContext* context,
+                                                      const v1::CreateTicketRequest* request,
+                                                      v1::Ticket* response) {
+  return server::RunUnary(
+      runtime_, context, "CreateTicket", request, response,
+      [this](const CallContext& call, const v1::CreateTicketRequest& req,
+             v1::Ticket* resp) -> absl::Status {
+        Violations violations;
+        violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
+        v1::Ticket ticket = req.ticket();
+        server::ClearOutputOnlyFields(&ticket);
+        ticket.clear_resolution();
+        ticket.clear_satisfaction();
+        ticket.clear_close_time();
+        ticket.set_status(v1::TICKET_STATUS_NEW);
+        if (ticket.priority() == v1::TICKET_PRIORITY_UNSPECIFIED) {
+          ticket.set_priority(v1::TICKET_PRIORITY_MEDIUM);
+        }
+        if (!req.has_ticket()) {
+          violations.Add(kTicket, "is required");
+        } else {
+          ValidateTicket(ticket, kTicket, &violations);
+        }
+        if (!violations.empty()) return violations.ToStatus();
+        absl::StatusOr<bool> answered =
+            api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
+        if (!answered.ok()) return answered.status();
+        if (*answered) return absl::OkStatus();
+        if (absl::Status s = partners::ResolvePartnerRefs(
+                *partners_, call.deadline,
+                {{ticket.mutable_customer(), "ticket.customer", partners::PartnerNeed::kExists},
+                 {ticket.mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee}},
+                {}, nullptr);
+            !s.ok()) {
+          return s;
+        }
+        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
+          return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
+                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
+                                const std::string id = api::NewId();
+                                server::InsertNewResource(c, call, TicketTable(), id, &ticket,
+                                                          req.request_id());
+                                AppendEvent(c, call, id, v1::Ticket(), ticket);
+                                *resp = ticket;
+                                return absl::OkStatus();
+                              });
+        });
+      });
+}
+
+grpc::ServerUnaryReactor* TicketService::GetTicket(grpc::CallbackServerContext* context,
+                                                   const v1::GetTicketRequest* request,
+                                                   v1::Ticket* response) {
+  return server::RunUnary(
+      runtime_, context, "GetTicket", request, response,
+      [this](const CallContext&, const v1::GetTicketRequest& req, v1::Ticket* resp) {
+        return server::GetResource(runtime_, Tickets(), req.name(), resp);
+      });
+}
+
+grpc::ServerUnaryReactor* TicketService::ListTickets(grpc::CallbackServerContext* context,
+                                                     const v1::ListTicketsRequest* request,
+                                                     v1::ListTicketsResponse* response) {
+  return server::RunUnary(runtime_, context, "ListTickets", request, response,
+                          [this](const CallContext&, const v1::ListTicketsRequest& req,
+                                 v1::ListTicketsResponse* resp) -> absl::Status {
+                            absl::StatusOr<server::ListQuery> query = server::FilteredListQuery(
+                                req.page_size(), req.page_token(), req.filter(), "",
+                                TicketFilterFields(), NewestFirstFields(), "create_time desc");
+                            if (!query.ok()) return query.status();
+                            return server::ListResources(runtime_, Tickets(), *query,
+                                                         resp->mutable_tickets(),
+                                                         resp->mutable_next_page_token());
+                          });
+}
+
+grpc::ServerUnaryReactor* TicketService::UpdateTicket(grpc::CallbackServerContext* context,
+                                                      const v1::UpdateTicketRequest* request,
+                                                      v1::Ticket* response) {
+  return server::RunUnary(
+      runtime_, context, "UpdateTicket", request, response,
+      [this](const CallContext& call, const v1::UpdateTicketRequest& req, v1::Ticket* resp) {
+        ResourceKind<v1::Ticket> kind = Tickets();
+        // A new agent is checked with partners before the write.
+        kind.check_peers = [this](const CallContext& call, const v1::Ticket& named,
+                                  v1::Ticket* sent) -> absl::Status {
+          if (named.agent().empty()) return absl::OkStatus();
+          Violations agent;
+          validation::CheckOptionalReference(named.agent(), "partners", "ticket.agent", &agent);
+          if (!agent.empty()) return agent.ToStatus();
+          return partners::ResolvePartnerRefs(
+              *partners_, call.deadline,
+              {{sent->mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee}}, {},
+              nullptr);
+        };
+        // The last check before the ticket is stored also writes its
+        // history entry, in the same transaction.
+        kind.check_stored = [&call](db::Connection& c, const v1::Ticket* before,
+                                    const v1::Ticket& after) -> absl::Status {
+          if (absl::Status s = RequireOpen(*before); !s.ok()) return s;
+          AppendEvent(c, call, IdOf(after.name()), *before, after);
+          return absl::OkStatus();
+        };
+        return server::UpdateResource(runtime_, call, kind,
+                                      req.has_ticket() ? &req.ticket() : nullptr, req.update_mask(),
+                                      resp);
+      });
+}
+
+grpc::ServerUnaryReactor* TicketService::ChangeTicketStatus(
+    grpc::CallbackServerContext* context, const v1::ChangeTicketStatusRequest* request,
+    v1::Ticket* response) {
+  return server::RunUnary(runtime_, context, "ChangeTicketStatus", request, response,
+                          [this](const CallContext& call, const v1::ChangeTicketStatusRequest& req,
+                                 v1::Ticket* resp) -> absl::Status {
+                            Violations violations;
+                            ValidateStatusChange(req, &violations);
+                            if (!violations.empty()) return violations.ToStatus();
+                            return server::ChangeResource<v1::Ticket>(
+                                runtime_, call, TicketTable(), req.name(), req.etag(),
+                                [&](db::Connection& c, v1::Ticket& ticket) -> absl::Status {
+                                  const v1::Ticket before = ticket;
+                                  if (absl::Status s = ApplyStatusChange(req, call.now, &ticket);
+                                      !s.ok())
+                                    return s;
+                                  AppendEvent(c, call, IdOf(ticket.name()), before, ticket);
+                                  return absl::OkStatus();
+                                },
+                                resp);
+                          });
+}
+
+grpc::ServerUnaryReactor* TicketService::CreateTicketNote(
+    grpc::CallbackServerContext* context, const v1::CreateTicketNoteRequest* request,
+    v1::TicketNote* response) {
+  return server::RunUnary(
+      runtime_, context, "CreateTicketNote", request, response,
+      [this](const CallContext& call, const v1::CreateTicketNoteRequest& req,
+             v1::TicketNote* resp) -> absl::Status {
+        Violations violations;
+        absl::StatusOr<std::string> ticket_id =
+            api::ParseResourceName(req.parent(), TicketTable().collection(), "parent");
+        violations.AddAll(ticket_id.status());
+        validation::CheckRequiredText(req.ticket_note().text(), 10000, "ticket_note.text",
+                                      &violations);
+        violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
+        if (!violations.empty()) return violations.ToStatus();
+        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
+          return api::RunOnce(
+              c, call.method, req.request_id(), api::RequestFingerprint(req),
+              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
+                auto ticket = TicketTable().Load<v1::Ticket>(c, *ticket_id);
+                if (!ticket) return NotFound(req.parent());
+                if (absl::Status s = RequireOpen(ticket->resource); !s.ok()) return s;
+                v1::TicketNote note;
+                const std::string note_id = api::NewId();
+                note.set_name(absl::StrCat(req.parent(), "/notes/", note_id));
+                note.set_text(req.ticket_note().text());
+                note.set_customer_visible(req.ticket_note().customer_visible());
+                note.set_author(call.caller.principal);
+                *note.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+                c.Run(
+                    "INSERT INTO ticket_notes (ticket_id, note_id, create_time, data) "
+                    "VALUES (?1, ?2, ?3, ?4)",
+                    {*ticket_id, note_id, api::TimeToMicros(call.now), note.SerializeAsString()});
+                feed::AppendChange(c, note.name(), feed::v1::CHANGE_KIND_CREATED, &note, call,
+                                   req.request_id());
+                *resp = note;
+                return absl::OkStatus();
+              });
+        });
+      });
+}
+
+namespace {
+
+// One page of rows of a ticket's notes or events, in `order` (whose keys
+// are columns of `table`), as `Parse`d messages.
+template <typename Item>
+absl::Status ListTicketRows(server::Runtime& runtime, const std::string& parent, int32_t page_size,
+                            const std::string& page_token, const std::string& table,
+                            const api::OrderBy& order,
+                            google::protobuf::RepeatedPtrField<Item>* out,
+                            std::string* next_page_token) {
+  absl::StatusOr<std::string> ticket_id =
+      api::ParseResourceName(parent, TicketTable().collection(), "parent");
+  if (!ticket_id.ok()) return ticket_id.status();
+  absl::StatusOr<int> size =
+      api::EffectivePageSize(page_size, server::kDefaultPageSize, server::kMaxPageSize);
+  if (!size.ok()) return size.status();
+  absl::StatusOr<std::vector<db::SqlValue>> after = api::DecodePageToken(page_token, parent, order);
+  if (!after.ok()) return after.status();
+  return runtime.db().Read([&](db::Connection& c) -> absl::Status {
+    if (!TicketTable().Exists(c, *ticket_id)) return NotFound(parent);
+    std::vector<db::SqlValue> params = {*ticket_id};
+    std::string keys;
+    for (const api::OrderKey& key : order.keys) absl::StrAppend(&keys, ", ", key.sql);
+    std::string sql = absl::StrCat("SELECT data", keys, " FROM ", table, " WHERE ticket_id = ?");
+    if (!after->empty()) {
+      const db::SqlFragment keyset = api::AfterCondition(order, *after);
+      absl::StrAppend(&sql, " AND ", keyset.sql);
+      params.insert(params.end(), keyset.params.begin(), keyset.params.end());
+    }
+    absl::StrAppend(&sql, " ORDER BY ", api::OrderBySql(order), " LIMIT ", *size + 1);
+    SQLite::Statement& select = c.Prepare(sql, params);
+    std::vector<db::SqlValue> last;
+    while (select.executeStep()) {
+      if (out->size() == *size) {
+        *next_page_token = api::EncodePageToken(parent, last);
+        break;
+      }
+      const SQLite::Column data = select.getColumn(0);
+      out->Add()->ParseFromArray(data.getBlob(), data.getBytes());
+      last.clear();
+      for (size_t k = 0; k < order.keys.size(); ++k) {
+        const SQLite::Column column = select.getColumn(static_cast<int>(k + 1));
+        if (order.keys[k].is_int) {
+          last.push_back(column.getInt64());
+        } else {
+          last.push_back(column.getString());
+        }
+      }
+    }
+    select.reset();
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* TicketService::ListTicketNotes(grpc::CallbackServerContext* context,
+                                                         const v1::ListTicketNotesRequest* request,
+                                                         v1::ListTicketNotesResponse* response) {
+  return server::RunUnary(
+      runtime_, context, "ListTicketNotes", request, response,
+      [this](const CallContext&, const v1::ListTicketNotesRequest& req,
+             v1::ListTicketNotesResponse* resp) {
+        return ListTicketRows(
+            runtime_, req.parent(), req.page_size(), req.page_token(), "ticket_notes",
+            api::OrderBy{{{"create_time", false, true}, {"note_id", false, false}}},
+            resp->mutable_ticket_notes(), resp->mutable_next_page_token());
+      });
+}
+
+grpc::ServerUnaryReactor* TicketService::ListTicketEvents(
+    grpc::CallbackServerContext* context, const v1::ListTicketEventsRequest* request,
+    v1::ListTicketEventsResponse* response) {
+  return server::RunUnary(runtime_, context, "ListTicketEvents", request, response,
+                          [this](const CallContext&, const v1::ListTicketEventsRequest& req,
+                                 v1::ListTicketEventsResponse* resp) {
+                            return ListTicketRows(
+                                runtime_, req.parent(), req.page_size(), req.page_token(),
+                                "ticket_events", api::OrderBy{{{"sequence", false, true}}},
+                                resp->mutable_ticket_events(), resp->mutable_next_page_token());
+                          });
+}
+
+}  // namespace crm::servicedesk
