@@ -6,13 +6,16 @@
 // killed and restarted, and a retry after sales was down half-way all find
 // the prospect and opportunity made before. An automation rule follows
 // sales' feed across marketing being killed: deals lost while it was down
-// are acted on when it is back, each once.
+// are acted on when it is back, each once. And the issue's own example:
+// a ticket closed at the service desk with a satisfaction of 2 or less
+// puts the customer on the retention calls.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "absl/time/clock.h"
 #include "common/testing/process_harness.h"
@@ -26,6 +29,7 @@
 #include "crm/marketing/v1/segment_service.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "crm/sales/v1/opportunity_service.grpc.pb.h"
+#include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "tests/e2e/sales_e2e_support.h"
 
 namespace {
@@ -412,6 +416,80 @@ TEST_CASE("automation follows sales' feed across a crash and acts once per chang
   REQUIRE(listed.contacts_size() == 3);
   CHECK(listed.contacts(0).display_name() == "Ahrens, Eva");
   CHECK(listed.contacts(0).message() == "Hello Ahrens, may we ask what we could do better?");
+}
+
+TEST_CASE("a ticket closed dissatisfied puts the customer on the retention calls",
+          "[e2e][marketing]") {
+  Suite suite;
+  suite.Start();
+  TempDir desk_dir;
+  ServiceProcess desk(BinaryPath("crm-servicedesk"), desk_dir.path(),
+                      {"--partners_address=" + suite.partners.address()});
+  REQUIRE(desk.Start());
+  // Marketing follows the service desk at the address it was given.
+  REQUIRE(suite.marketing->Stop(SIGTERM) == 0);
+  suite.marketing = std::make_unique<ServiceProcess>(
+      BinaryPath("crm-marketing"), suite.marketing_dir.path(),
+      std::vector<std::string>{"--partners_address=" + suite.partners.address(),
+                               "--sales_address=" + suite.sales->address(),
+                               "--servicedesk_address=" + desk.address()});
+  REQUIRE(suite.marketing->Start());
+  const std::string campaign = RunningWinBack(suite);
+
+  auto automation = mv1::AutomationService::NewStub(suite.marketing->channel());
+  mv1::CreateAutomationRuleRequest create;
+  mv1::AutomationRule& rule = *create.mutable_automation_rule();
+  rule.set_display_name("Dissatisfied after a ticket: retention call");
+  rule.set_resource_type("crm.servicedesk.v1.Ticket");
+  for (auto [field, op, value] :
+       std::vector<std::tuple<const char*, mv1::ComparisonOperator, const char*>>{
+           {"status", mv1::COMPARISON_OPERATOR_EQUALS, "TICKET_STATUS_CLOSED"},
+           {"satisfaction.score", mv1::COMPARISON_OPERATOR_LESS_OR_EQUAL, "2"},
+           {"satisfaction.score", mv1::COMPARISON_OPERATOR_GREATER, "0"}}) {
+    mv1::FieldCondition& condition = *rule.add_conditions();
+    condition.set_field(field);
+    condition.set_operator_(op);
+    condition.set_value(value);
+  }
+  rule.set_partner_field("customer");
+  rule.set_campaign(campaign);
+  rule.set_wave_id("winback");
+  MustCall(*automation, &AutomationStub::CreateAutomationRule, create);
+
+  auto tickets = crm::servicedesk::v1::TicketService::NewStub(desk.channel());
+  using TicketStub = crm::servicedesk::v1::TicketService::Stub;
+  namespace dv1 = crm::servicedesk::v1;
+  auto close_with = [&](const std::string& customer, int score) {
+    dv1::CreateTicketRequest open;
+    open.mutable_ticket()->set_type(dv1::TICKET_TYPE_COMPLAINT);
+    open.mutable_ticket()->set_title("Waited an hour on the phone");
+    open.mutable_ticket()->set_customer(customer);
+    open.mutable_ticket()->set_channel(dv1::TICKET_CHANNEL_PHONE);
+    const std::string name = MustCall(*tickets, &TicketStub::CreateTicket, open).name();
+    dv1::ChangeTicketStatusRequest move;
+    move.set_name(name);
+    move.set_status(dv1::TICKET_STATUS_RESOLVED);
+    move.set_resolution("Apologised, voucher sent");
+    MustCall(*tickets, &TicketStub::ChangeTicketStatus, move);
+    move.clear_resolution();
+    move.set_status(dv1::TICKET_STATUS_CLOSED);
+    move.mutable_satisfaction()->set_score(score);
+    MustCall(*tickets, &TicketStub::ChangeTicketStatus, move);
+  };
+  const std::string unhappy = Customer(*suite.partner_stub, "Unfroh");
+  const std::string content = Customer(*suite.partner_stub, "Zufrieden");
+  close_with(unhappy, 1);
+  close_with(content, 5);
+
+  REQUIRE(RunsAfterWaiting(suite, 1) == 1);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  CHECK(RunsAfterWaiting(suite, 2) == 1);
+  auto execution = mv1::ExecutionService::NewStub(suite.marketing->channel());
+  mv1::ListContactsRequest contacts;
+  contacts.set_filter("wave_id = \"winback\"");
+  const auto listed = MustCall(*execution, &ExecutionStub::ListContacts, contacts);
+  REQUIRE(listed.contacts_size() == 1);
+  CHECK(listed.contacts(0).partner() == unhappy);
 }
 
 }  // namespace
