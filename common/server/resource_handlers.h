@@ -45,15 +45,17 @@ struct ResourceKind {
       check_stored;
   // Refuses a delete (e.g. while others refer to the resource). Optional.
   std::function<absl::Status(db::Connection&, const Resource&)> check_delete;
-  // Update only: checks with other services what the update names
-  // (`named` holds just the fields the mask names), before the write, and
-  // may rewrite `sent` (e.g. a merged partner to its survivor). Optional.
+  // Checks with other services what a write names, before the write (and,
+  // for a create with a request_id, only when it is not a retry). `named`
+  // is the whole resource on create and just the fields the mask names on
+  // update. May rewrite `sent` (e.g. a merged partner to its survivor).
+  // Optional.
   std::function<absl::Status(const CallContext&, const Resource& named, Resource* sent)>
       check_peers;
-  // Update only, in the write once the mask is applied: brings what the
-  // server owns in `after` up to date (carried over from `before`, or
-  // computed from storage) before it is validated and checked. Optional.
-  std::function<void(db::Connection&, const Resource& before, Resource* after)> complete_update;
+  // In the write, before the resource is checked and stored: brings what
+  // the server owns in `after` up to date (carried over from `before`, or
+  // computed from storage). `before` is empty on create. Optional.
+  std::function<void(db::Connection&, const Resource& before, Resource* after)> complete;
 };
 
 // Clears name, create_time, update_time and etag: the server's to set.
@@ -83,6 +85,14 @@ absl::Status CreateResource(Runtime& runtime, const CallContext& call,
     kind.validate(resource, kind.field, &violations);
   }
   if (!violations.empty()) return violations.ToStatus();
+  if (kind.check_peers) {
+    // A retry is answered before other services are asked again.
+    absl::StatusOr<bool> answered =
+        api::AnswerRetry(runtime.db(), call.method, request_id, request, out);
+    if (!answered.ok()) return answered.status();
+    if (*answered) return absl::OkStatus();
+    if (absl::Status s = kind.check_peers(call, resource, &resource); !s.ok()) return s;
+  }
   return runtime.db().Write([&](db::Connection& c) -> absl::Status {
     return api::RunOnce(
         c, call.method, request_id, api::RequestFingerprint(request),
@@ -92,6 +102,7 @@ absl::Status CreateResource(Runtime& runtime, const CallContext& call,
           if (kind.table->Exists(c, key)) {
             return AlreadyExists(resource.name(), "already exists; choose another id");
           }
+          if (kind.complete) kind.complete(c, Resource(), &resource);
           if (kind.check_stored) {
             if (absl::Status s = kind.check_stored(c, nullptr, resource); !s.ok()) return s;
           }
@@ -199,7 +210,7 @@ absl::Status UpdateResource(Runtime& runtime, const CallContext& call,
     const Resource before = stored->resource;
     Resource& updated = stored->resource;
     if (absl::Status s = api::ApplyFieldMask(mask, *sent, &updated, rules); !s.ok()) return s;
-    if (kind.complete_update) kind.complete_update(c, before, &updated);
+    if (kind.complete) kind.complete(c, before, &updated);
     if (kind.normalize) kind.normalize(&updated);
     Violations violations;
     kind.validate(updated, kind.field, &violations);

@@ -173,47 +173,58 @@ void InsertCampaign(db::Connection& c, const CallContext& call, v1::Campaign* ca
   FillCampaignCost(c, campaign);
 }
 
+// Campaigns as created and updated: the owner checked with partners before
+// the write; in it, release times and price records carried over, what may
+// change in the state checked, and the plan and target groups named.
+ResourceKind<v1::Campaign> CampaignWrites(partners::PartnersClient& partners) {
+  ResourceKind<v1::Campaign> kind = Campaigns();
+  kind.update_rules = CampaignUpdateRules();
+  kind.validate = ValidateCampaign;
+  kind.check_peers = [&partners](const CallContext& call, const v1::Campaign& named,
+                                 v1::Campaign* sent) -> absl::Status {
+    if (named.owner().empty()) return absl::OkStatus();
+    Violations owner;
+    validation::CheckOptionalReference(named.owner(), "partners", "campaign.owner", &owner);
+    if (!owner.empty()) return owner.ToStatus();
+    return ResolveOwner(partners, call.deadline, "campaign.owner", sent->mutable_owner());
+  };
+  kind.complete = [](db::Connection&, const v1::Campaign& before, v1::Campaign* after) {
+    CarryReleaseTimes(before, after);
+  };
+  kind.check_stored = [](db::Connection& c, const v1::Campaign* before,
+                         const v1::Campaign& after) -> absl::Status {
+    if (before != nullptr) {
+      if (absl::Status s = CheckCampaignChange(*before, after); !s.ok()) return s;
+    }
+    return CheckCampaignRefs(c, after);
+  };
+  return kind;
+}
+
+absl::Status FillCost(server::Runtime& runtime, v1::Campaign* campaign) {
+  return runtime.db().Read([&](db::Connection& c) {
+    FillCampaignCost(c, campaign);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* CampaignService::CreateCampaign(grpc::CallbackServerContext* context,
                                                           const v1::CreateCampaignRequest* request,
                                                           v1::Campaign* response) {
-  return server::RunUnary(
-      runtime_, context, "CreateCampaign", request, response,
-      [this](const CallContext& call, const v1::CreateCampaignRequest& req,
-             v1::Campaign* resp) -> absl::Status {
-        Violations violations;
-        violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
-        v1::Campaign campaign = req.campaign();
-        server::ClearOutputOnlyFields(&campaign);
-        PrepareNewCampaign(&campaign);
-        if (!req.has_campaign()) {
-          violations.Add(kCampaign, "is required");
-        } else {
-          ValidateCampaign(campaign, kCampaign, &violations);
-        }
-        if (!violations.empty()) return violations.ToStatus();
-        absl::StatusOr<bool> answered =
-            api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
-        if (!answered.ok()) return answered.status();
-        if (*answered) return absl::OkStatus();
-        if (absl::Status s =
-                ResolveOwner(*partners_, call.deadline, "campaign.owner", campaign.mutable_owner());
-            !s.ok()) {
-          return s;
-        }
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
-                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
-                                if (absl::Status s = CheckCampaignRefs(c, campaign); !s.ok()) {
-                                  return s;
-                                }
-                                InsertCampaign(c, call, &campaign, req.request_id());
-                                *resp = campaign;
-                                return absl::OkStatus();
-                              });
-        });
-      });
+  return server::RunUnary(runtime_, context, "CreateCampaign", request, response,
+                          [this](const CallContext& call, const v1::CreateCampaignRequest& req,
+                                 v1::Campaign* resp) -> absl::Status {
+                            ResourceKind<v1::Campaign> kind = CampaignWrites(*partners_);
+                            kind.normalize = PrepareNewCampaign;
+                            absl::Status s = server::CreateResource(
+                                runtime_, call, kind, "", "",
+                                req.has_campaign() ? &req.campaign() : nullptr, req.request_id(),
+                                req, resp);
+                            if (!s.ok()) return s;
+                            return FillCost(runtime_, resp);
+                          });
 }
 
 grpc::ServerUnaryReactor* CampaignService::GetCampaign(grpc::CallbackServerContext* context,
@@ -260,38 +271,16 @@ grpc::ServerUnaryReactor* CampaignService::ListCampaigns(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CampaignService::UpdateCampaign(grpc::CallbackServerContext* context,
                                                           const v1::UpdateCampaignRequest* request,
                                                           v1::Campaign* response) {
-  return server::RunUnary(
-      runtime_, context, "UpdateCampaign", request, response,
-      [this](const CallContext& call, const v1::UpdateCampaignRequest& req,
-             v1::Campaign* resp) -> absl::Status {
-        server::ResourceKind<v1::Campaign> kind = Campaigns();
-        kind.update_rules = CampaignUpdateRules();
-        kind.validate = ValidateCampaign;
-        // A new owner is checked with partners before the write.
-        kind.check_peers = [this](const CallContext& call, const v1::Campaign& named,
-                                  v1::Campaign* sent) -> absl::Status {
-          if (named.owner().empty()) return absl::OkStatus();
-          Violations owner;
-          validation::CheckOptionalReference(named.owner(), "partners", "campaign.owner", &owner);
-          if (!owner.empty()) return owner.ToStatus();
-          return ResolveOwner(*partners_, call.deadline, "campaign.owner", sent->mutable_owner());
-        };
-        kind.complete_update = [](db::Connection&, const v1::Campaign& before,
-                                  v1::Campaign* after) { CarryReleaseTimes(before, after); };
-        kind.check_stored = [](db::Connection& c, const v1::Campaign* before,
-                               const v1::Campaign& after) -> absl::Status {
-          if (absl::Status s = CheckCampaignChange(*before, after); !s.ok()) return s;
-          return CheckCampaignRefs(c, after);
-        };
-        absl::Status s = server::UpdateResource(runtime_, call, kind,
-                                                req.has_campaign() ? &req.campaign() : nullptr,
-                                                req.update_mask(), resp);
-        if (!s.ok()) return s;
-        return runtime_.db().Read([&](db::Connection& c) {
-          FillCampaignCost(c, resp);
-          return absl::OkStatus();
-        });
-      });
+  return server::RunUnary(runtime_, context, "UpdateCampaign", request, response,
+                          [this](const CallContext& call, const v1::UpdateCampaignRequest& req,
+                                 v1::Campaign* resp) -> absl::Status {
+                            absl::Status s = server::UpdateResource(
+                                runtime_, call, CampaignWrites(*partners_),
+                                req.has_campaign() ? &req.campaign() : nullptr, req.update_mask(),
+                                resp);
+                            if (!s.ok()) return s;
+                            return FillCost(runtime_, resp);
+                          });
 }
 
 grpc::ServerUnaryReactor* CampaignService::DeleteCampaign(grpc::CallbackServerContext* context,

@@ -119,6 +119,33 @@ absl::Status CheckAccount(partners::PartnersClient& partners, absl::Time deadlin
       partners, deadline, {{account, field, partners::PartnerNeed::kExists}}, {}, nullptr);
 }
 
+// Leads as captured and updated: the account checked with partners before
+// the write; in it, scored by the rules of the moment, and checked against
+// the other leads (and, on update, to be still workable).
+ResourceKind<v1::Lead> LeadWrites(partners::PartnersClient& partners) {
+  ResourceKind<v1::Lead> kind = Leads();
+  kind.update_rules = LeadUpdateRules();
+  kind.validate = ValidateLead;
+  kind.check_peers = [&partners](const CallContext& call, const v1::Lead& named,
+                                 v1::Lead* sent) -> absl::Status {
+    if (named.account().empty()) return absl::OkStatus();
+    Violations account;
+    validation::CheckOptionalReference(named.account(), "partners", "lead.account", &account);
+    if (!account.empty()) return account.ToStatus();
+    return CheckAccount(partners, call.deadline, "lead.account", sent->mutable_account());
+  };
+  kind.complete = [](db::Connection& c, const v1::Lead&, v1::Lead* after) {
+    ScoreLead(LoadScoringRules(c), after);
+  };
+  kind.check_stored = [](db::Connection& c, const v1::Lead* before,
+                         const v1::Lead& after) -> absl::Status {
+    if (before == nullptr) return CheckLeadStored(c, after, "");
+    if (absl::Status s = RequireWorkable(*before); !s.ok()) return s;
+    return CheckLeadStored(c, after, IdOf(after.name()));
+  };
+  return kind;
+}
+
 // The prospect a lead without an account becomes in partners.
 partners::v1::CreatePartnerRequest ProspectFor(const v1::Lead& lead) {
   partners::v1::CreatePartnerRequest request;
@@ -163,40 +190,12 @@ grpc::ServerUnaryReactor* LeadService::CreateLead(grpc::CallbackServerContext* c
                                                   v1::Lead* response) {
   return server::RunUnary(
       runtime_, context, "CreateLead", request, response,
-      [this](const CallContext& call, const v1::CreateLeadRequest& req,
-             v1::Lead* resp) -> absl::Status {
-        Violations violations;
-        violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
-        v1::Lead lead = req.lead();
-        PrepareNewLead(&lead);
-        if (!req.has_lead()) {
-          violations.Add(kLead, "is required");
-        } else {
-          ValidateLead(lead, kLead, &violations);
-        }
-        if (!violations.empty()) return violations.ToStatus();
-        absl::StatusOr<bool> answered =
-            api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
-        if (!answered.ok()) return answered.status();
-        if (*answered) return absl::OkStatus();
-        if (absl::Status s =
-                CheckAccount(*partners_, call.deadline, "lead.account", lead.mutable_account());
-            !s.ok()) {
-          return s;
-        }
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
-                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
-                                if (absl::Status s = CheckLeadStored(c, lead, ""); !s.ok()) {
-                                  return s;
-                                }
-                                ScoreLead(LoadScoringRules(c), &lead);
-                                server::InsertNewResource(c, call, LeadTable(), api::NewId(), &lead,
-                                                          req.request_id());
-                                *resp = lead;
-                                return absl::OkStatus();
-                              });
-        });
+      [this](const CallContext& call, const v1::CreateLeadRequest& req, v1::Lead* resp) {
+        ResourceKind<v1::Lead> kind = LeadWrites(*partners_);
+        kind.normalize = PrepareNewLead;
+        return server::CreateResource(runtime_, call, kind, "", "",
+                                      req.has_lead() ? &req.lead() : nullptr, req.request_id(), req,
+                                      resp);
       });
 }
 
@@ -232,27 +231,9 @@ grpc::ServerUnaryReactor* LeadService::UpdateLead(grpc::CallbackServerContext* c
   return server::RunUnary(
       runtime_, context, "UpdateLead", request, response,
       [this](const CallContext& call, const v1::UpdateLeadRequest& req, v1::Lead* resp) {
-        server::ResourceKind<v1::Lead> kind = Leads();
-        kind.update_rules = LeadUpdateRules();
-        kind.validate = ValidateLead;
-        kind.check_peers = [this](const CallContext& call, const v1::Lead& named,
-                                  v1::Lead* sent) -> absl::Status {
-          if (named.account().empty()) return absl::OkStatus();
-          Violations account;
-          validation::CheckOptionalReference(named.account(), "partners", "lead.account", &account);
-          if (!account.empty()) return account.ToStatus();
-          return CheckAccount(*partners_, call.deadline, "lead.account", sent->mutable_account());
-        };
-        kind.complete_update = [](db::Connection& c, const v1::Lead&, v1::Lead* after) {
-          ScoreLead(LoadScoringRules(c), after);
-        };
-        kind.check_stored = [](db::Connection& c, const v1::Lead* before,
-                               const v1::Lead& after) -> absl::Status {
-          if (absl::Status s = RequireWorkable(*before); !s.ok()) return s;
-          return CheckLeadStored(c, after, IdOf(after.name()));
-        };
-        return server::UpdateResource(runtime_, call, kind, req.has_lead() ? &req.lead() : nullptr,
-                                      req.update_mask(), resp);
+        return server::UpdateResource(runtime_, call, LeadWrites(*partners_),
+                                      req.has_lead() ? &req.lead() : nullptr, req.update_mask(),
+                                      resp);
       });
 }
 

@@ -13,7 +13,8 @@ using google::protobuf::Message;
 const v1::Ticket& AsTicket(const Message& m) { return static_cast<const v1::Ticket&>(m); }
 
 // A ticket's notes and history are appended to, never changed: rows of
-// their own, read a page at a time.
+// their own, read a page at a time. A new ticket's first event is written
+// just before the ticket (its key checked at commit).
 constexpr char kTicketsV1[] = R"sql(
 CREATE INDEX tickets_by_time ON tickets (create_time, id);
 CREATE INDEX tickets_by_customer ON tickets (customer, create_time);
@@ -28,7 +29,7 @@ CREATE TABLE ticket_notes (
 ) WITHOUT ROWID;
 CREATE INDEX ticket_notes_by_time ON ticket_notes (ticket_id, create_time, note_id);
 CREATE TABLE ticket_events (
-  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+  ticket_id TEXT NOT NULL REFERENCES tickets (id) DEFERRABLE INITIALLY DEFERRED,
   sequence INTEGER NOT NULL,
   data BLOB NOT NULL,
   PRIMARY KEY (ticket_id, sequence)

@@ -83,6 +83,48 @@ ResourceKind<v1::Ticket> Tickets() {
   return kind;
 }
 
+// What the server owns in a ticket about to be created.
+void PrepareNewTicket(v1::Ticket* ticket) {
+  ticket->clear_resolution();
+  ticket->clear_satisfaction();
+  ticket->clear_close_time();
+  ticket->set_status(v1::TICKET_STATUS_NEW);
+  if (ticket->priority() == v1::TICKET_PRIORITY_UNSPECIFIED) {
+    ticket->set_priority(v1::TICKET_PRIORITY_MEDIUM);
+  }
+}
+
+// Tickets as created and updated: the customer and agent checked with
+// partners before the write; in it, a closed ticket refused and the change
+// appended to the history (the last check before the ticket is stored, so
+// in the same transaction).
+ResourceKind<v1::Ticket> TicketWrites(partners::PartnersClient& partners, const CallContext& call) {
+  ResourceKind<v1::Ticket> kind = Tickets();
+  kind.check_peers = [&partners](const CallContext& call, const v1::Ticket& named,
+                                 v1::Ticket* sent) -> absl::Status {
+    Violations agent;
+    validation::CheckOptionalReference(named.agent(), "partners", "ticket.agent", &agent);
+    if (!agent.empty()) return agent.ToStatus();
+    std::vector<partners::PartnerRef> refs;
+    if (!named.customer().empty()) {
+      refs.push_back({sent->mutable_customer(), "ticket.customer", partners::PartnerNeed::kExists});
+    }
+    if (!named.agent().empty()) {
+      refs.push_back({sent->mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee});
+    }
+    return partners::ResolvePartnerRefs(partners, call.deadline, refs, {}, nullptr);
+  };
+  kind.check_stored = [&call](db::Connection& c, const v1::Ticket* before,
+                              const v1::Ticket& after) -> absl::Status {
+    if (before != nullptr) {
+      if (absl::Status s = RequireOpen(*before); !s.ok()) return s;
+    }
+    AppendEvent(c, call, IdOf(after.name()), before ? *before : v1::Ticket(), after);
+    return absl::OkStatus();
+  };
+  return kind;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* TicketService::CreateTicket(grpc::CallbackServerContext* context,
@@ -90,48 +132,12 @@ grpc::ServerUnaryReactor* TicketService::CreateTicket(grpc::CallbackServerContex
                                                       v1::Ticket* response) {
   return server::RunUnary(
       runtime_, context, "CreateTicket", request, response,
-      [this](const CallContext& call, const v1::CreateTicketRequest& req,
-             v1::Ticket* resp) -> absl::Status {
-        Violations violations;
-        violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
-        v1::Ticket ticket = req.ticket();
-        server::ClearOutputOnlyFields(&ticket);
-        ticket.clear_resolution();
-        ticket.clear_satisfaction();
-        ticket.clear_close_time();
-        ticket.set_status(v1::TICKET_STATUS_NEW);
-        if (ticket.priority() == v1::TICKET_PRIORITY_UNSPECIFIED) {
-          ticket.set_priority(v1::TICKET_PRIORITY_MEDIUM);
-        }
-        if (!req.has_ticket()) {
-          violations.Add(kTicket, "is required");
-        } else {
-          ValidateTicket(ticket, kTicket, &violations);
-        }
-        if (!violations.empty()) return violations.ToStatus();
-        absl::StatusOr<bool> answered =
-            api::AnswerRetry(runtime_.db(), call.method, req.request_id(), req, resp);
-        if (!answered.ok()) return answered.status();
-        if (*answered) return absl::OkStatus();
-        if (absl::Status s = partners::ResolvePartnerRefs(
-                *partners_, call.deadline,
-                {{ticket.mutable_customer(), "ticket.customer", partners::PartnerNeed::kExists},
-                 {ticket.mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee}},
-                {}, nullptr);
-            !s.ok()) {
-          return s;
-        }
-        return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
-                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
-                                const std::string id = api::NewId();
-                                server::InsertNewResource(c, call, TicketTable(), id, &ticket,
-                                                          req.request_id());
-                                AppendEvent(c, call, id, v1::Ticket(), ticket);
-                                *resp = ticket;
-                                return absl::OkStatus();
-                              });
-        });
+      [this](const CallContext& call, const v1::CreateTicketRequest& req, v1::Ticket* resp) {
+        ResourceKind<v1::Ticket> kind = TicketWrites(*partners_, call);
+        kind.normalize = PrepareNewTicket;
+        return server::CreateResource(runtime_, call, kind, "", "",
+                                      req.has_ticket() ? &req.ticket() : nullptr, req.request_id(),
+                                      req, resp);
       });
 }
 
@@ -167,28 +173,7 @@ grpc::ServerUnaryReactor* TicketService::UpdateTicket(grpc::CallbackServerContex
   return server::RunUnary(
       runtime_, context, "UpdateTicket", request, response,
       [this](const CallContext& call, const v1::UpdateTicketRequest& req, v1::Ticket* resp) {
-        ResourceKind<v1::Ticket> kind = Tickets();
-        // A new agent is checked with partners before the write.
-        kind.check_peers = [this](const CallContext& call, const v1::Ticket& named,
-                                  v1::Ticket* sent) -> absl::Status {
-          if (named.agent().empty()) return absl::OkStatus();
-          Violations agent;
-          validation::CheckOptionalReference(named.agent(), "partners", "ticket.agent", &agent);
-          if (!agent.empty()) return agent.ToStatus();
-          return partners::ResolvePartnerRefs(
-              *partners_, call.deadline,
-              {{sent->mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee}}, {},
-              nullptr);
-        };
-        // The last check before the ticket is stored also writes its
-        // history entry, in the same transaction.
-        kind.check_stored = [&call](db::Connection& c, const v1::Ticket* before,
-                                    const v1::Ticket& after) -> absl::Status {
-          if (absl::Status s = RequireOpen(*before); !s.ok()) return s;
-          AppendEvent(c, call, IdOf(after.name()), *before, after);
-          return absl::OkStatus();
-        };
-        return server::UpdateResource(runtime_, call, kind,
+        return server::UpdateResource(runtime_, call, TicketWrites(*partners_, call),
                                       req.has_ticket() ? &req.ticket() : nullptr, req.update_mask(),
                                       resp);
       });
