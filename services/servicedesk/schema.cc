@@ -1,8 +1,10 @@
 #include "services/servicedesk/schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/dates.h"
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
+#include "crm/servicedesk/v1/installed_base.pb.h"
 #include "crm/servicedesk/v1/ticket.pb.h"
 
 namespace crm::servicedesk {
@@ -36,7 +38,56 @@ CREATE TABLE ticket_events (
 ) WITHOUT ROWID;
 )sql";
 
+// A serial number is unique per product.
+constexpr char kInstalledBaseV1[] = R"sql(
+CREATE INDEX installed_components_by_time ON installed_components (create_time, id);
+CREATE INDEX installed_components_by_customer ON installed_components (customer);
+CREATE INDEX installed_components_by_parent ON installed_components (parent);
+CREATE UNIQUE INDEX installed_components_serial_once
+  ON installed_components (product, serial_number) WHERE serial_number != '';
+CREATE INDEX installed_components_by_serial ON installed_components (serial_number);
+CREATE INDEX warranties_by_component ON warranties (component, start_date);
+CREATE INDEX warranties_by_time ON warranties (create_time, id);
+)sql";
+
+const v1::InstalledComponent& AsComponent(const Message& m) {
+  return static_cast<const v1::InstalledComponent&>(m);
+}
+const v1::Warranty& AsWarranty(const Message& m) { return static_cast<const v1::Warranty&>(m); }
+
+std::string DateText(const google::type::Date& date) {
+  return api::IsDateSet(date) ? api::IsoDate(date) : "";
+}
+
 }  // namespace
+
+const db::ResourceTable& InstalledComponentTable() {
+  static const auto* table = new db::ResourceTable(
+      "installed_components", "installedComponents",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsComponent(m).customer(); }},
+       {"kind", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsComponent(m).kind()}; }},
+       {"product", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsComponent(m).product(); }},
+       {"serial_number", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsComponent(m).serial_number(); }},
+       {"parent", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsComponent(m).parent(); }}});
+  return *table;
+}
+
+const db::ResourceTable& WarrantyTable() {
+  static const auto* table = new db::ResourceTable(
+      "warranties", "warranties",
+      {{"component", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsWarranty(m).component(); }},
+       {"start_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return DateText(AsWarranty(m).start_date()); }},
+       {"end_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return DateText(AsWarranty(m).end_date()); }}});
+  return *table;
+}
 
 const db::ResourceTable& TicketTable() {
   static const auto* table = new db::ResourceTable(
@@ -60,9 +111,10 @@ const db::ResourceTable& TicketTable() {
 
 std::vector<db::Migration> Migrations() {
   return {
-      {1, "runtime tables and tickets",
+      {1, "runtime tables, tickets, installed base and warranties",
        absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, TicketTable().Schema(),
-                    kTicketsV1)},
+                    kTicketsV1, InstalledComponentTable().Schema(), WarrantyTable().Schema(),
+                    kInstalledBaseV1)},
   };
 }
 

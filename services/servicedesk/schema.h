@@ -10,6 +10,8 @@
 namespace crm::servicedesk {
 
 const db::ResourceTable& TicketTable();
+const db::ResourceTable& InstalledComponentTable();
+const db::ResourceTable& WarrantyTable();
 
 std::vector<db::Migration> Migrations();
 

@@ -2,6 +2,7 @@
 
 #include "common/client/peer_call.h"
 #include "services/partners/client/partners_client.h"
+#include "services/servicedesk/installed_base_service.h"
 #include "services/servicedesk/schema.h"
 #include "services/servicedesk/ticket_service.h"
 
@@ -13,7 +14,8 @@ server::ServiceSpec ServicedeskSpec() {
   spec.defaults.grpc_address = "127.0.0.1:50054";
   spec.defaults.metrics_address = "127.0.0.1:9404";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
-  spec.grpc_service_names = {"crm.servicedesk.v1.TicketService"};
+  spec.grpc_service_names = {"crm.servicedesk.v1.TicketService",
+                             "crm.servicedesk.v1.InstalledBaseService"};
   spec.migrations = Migrations();
   spec.make_services = [](server::Runtime& runtime) {
     client::PeerCallOptions options;
@@ -23,6 +25,7 @@ server::ServiceSpec ServicedeskSpec() {
         client::MakePeerChannel(runtime.config().peers.at("partners")), options);
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<TicketService>(runtime, partners));
+    services.push_back(std::make_unique<InstalledBaseService>(runtime, partners));
     return services;
   };
   return spec;

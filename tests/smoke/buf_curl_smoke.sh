@@ -117,7 +117,7 @@ if call --data '{"lead":{"displayName":"x","source":"LEAD_SOURCE_WEB","contact":
 fi
 grep -q 'lead.contact.email' "$work/err" || fail "expected the field lead.contact.email: $(cat "$work/err")"
 desk_services=$(call --list-services "http://127.0.0.1:$desk_port") || fail "servicedesk list-services"
-for s in crm.servicedesk.v1.TicketService crm.feed.v1.ChangeFeedService; do
+for s in crm.servicedesk.v1.TicketService crm.servicedesk.v1.InstalledBaseService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$desk_services" || fail "servicedesk reflection does not list $s: $desk_services"
 done
 customer=$(grep -o '"name": "partners/[^"]*"' <<<"$created" | head -1 | cut -d'"' -f4)
