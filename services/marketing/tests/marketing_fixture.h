@@ -93,8 +93,10 @@ class MarketingBesidePeers {
     } else {
       spec.defaults.peers["sales"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
     }
-    // No servicedesk here: its feed follower finds nobody listening.
-    spec.defaults.peers["servicedesk"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
+    // No servicedesk here: its feed follower finds nobody listening. Port 1,
+    // not a free port: a free port may be handed to another test's server
+    // while the follower keeps polling it.
+    spec.defaults.peers["servicedesk"] = "127.0.0.1:1";
     marketing_ = std::make_unique<crm::testing::InProcessService>(spec);
     plans_ = mv1::MarketingPlanService::NewStub(marketing_->channel());
     campaigns_ = mv1::CampaignService::NewStub(marketing_->channel());
