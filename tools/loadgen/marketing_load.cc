@@ -13,6 +13,8 @@
 //       streams a CSV file of that many leads through ImportLeads.
 //   crm-marketing-load --mix=leads --clients=8 --seconds=10
 //       captures leads (scored by 10 rules) as fast as it can.
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,8 +26,6 @@
 #include <thread>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -34,8 +34,18 @@
 #include "crm/marketing/v1/lead_service.grpc.pb.h"
 #include "crm/marketing/v1/segment_service.grpc.pb.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "tools/loadgen/load_support.h"
 
 namespace {
+
+// Calls without a deadline of their own get 600 s.
+std::unique_ptr<grpc::ClientContext> Context(int seconds = 600) {
+  return crm::loadgen::Deadline(seconds);
+}
+
+bool Check(const grpc::Status& status, const std::string& what) {
+  return crm::loadgen::CheckStatus(status, what);
+}
 
 namespace mv1 = crm::marketing::v1;
 namespace pv1 = crm::partners::v1;
@@ -56,20 +66,25 @@ struct Options {
 Options Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      const size_t n = std::strlen(flag);
-      return arg.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
-    };
-    if (const char* v = value("--target=")) o.target = v;
-    else if (const char* v = value("--partners_address=")) o.partners_address = v;
-    else if (const char* v = value("--mix=")) o.mix = v;
-    else if (const char* v = value("--clients=")) o.clients = std::max(1, std::atoi(v));
-    else if (const char* v = value("--seconds=")) o.seconds = std::max(1, std::atoi(v));
-    else if (const char* v = value("--partners=")) o.partners = std::max(1, std::atoi(v));
-    else if (const char* v = value("--control=")) o.control = std::clamp(std::atoi(v), 0, 90);
-    else if (const char* v = value("--rows=")) o.rows = std::max(1, std::atoi(v));
-    else if (const char* v = value("--chunk=")) o.chunk = std::max(1, std::atoi(v));
+    auto value = [&](const char* flag) { return crm::loadgen::FlagValue(argv[i], flag); };
+    if (const char* v = value("--target="))
+      o.target = v;
+    else if (const char* v = value("--partners_address="))
+      o.partners_address = v;
+    else if (const char* v = value("--mix="))
+      o.mix = v;
+    else if (const char* v = value("--clients="))
+      o.clients = std::max(1, std::atoi(v));
+    else if (const char* v = value("--seconds="))
+      o.seconds = std::max(1, std::atoi(v));
+    else if (const char* v = value("--partners="))
+      o.partners = std::max(1, std::atoi(v));
+    else if (const char* v = value("--control="))
+      o.control = std::clamp(std::atoi(v), 0, 90);
+    else if (const char* v = value("--rows="))
+      o.rows = std::max(1, std::atoi(v));
+    else if (const char* v = value("--chunk="))
+      o.chunk = std::max(1, std::atoi(v));
     else {
       std::fprintf(stderr,
                    "usage: crm-marketing-load [--target=host:port] [--partners_address=host:port] "
@@ -79,19 +94,6 @@ Options Parse(int argc, char** argv) {
     }
   }
   return o;
-}
-
-std::unique_ptr<grpc::ClientContext> Context(int seconds = 600) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return context;
-}
-
-bool Check(const grpc::Status& status, const std::string& what) {
-  if (status.ok()) return true;
-  std::fprintf(stderr, "%s: %d %s\n", what.c_str(), status.error_code(),
-               status.error_message().c_str());
-  return false;
 }
 
 double SecondsSince(Clock::time_point start) {
@@ -168,7 +170,8 @@ int Campaign(const Options& o) {
   segment.mutable_segment()->mutable_criteria()->add_roles(pv1::ROLE_TYPE_CUSTOMER);
   segment.mutable_segment()->mutable_criteria()->add_regions("BY");
   mv1::Segment created;
-  if (!Check(segments->CreateSegment(Context().get(), segment, &created), "CreateSegment")) return 1;
+  if (!Check(segments->CreateSegment(Context().get(), segment, &created), "CreateSegment"))
+    return 1;
   mv1::BuildTargetGroupRequest build;
   build.set_segment(created.name());
   build.set_channel(mv1::CHANNEL_EMAIL);
@@ -226,15 +229,16 @@ int Campaign(const Options& o) {
 }
 
 int Import(const Options& o) {
-  std::string csv = "family_name,given_name,company_name,email,country_code,estimated_value,"
-                    "currency_code\n";
+  std::string csv =
+      "family_name,given_name,company_name,email,country_code,estimated_value,"
+      "currency_code\n";
   const std::string run = absl::StrCat(absl::ToUnixSeconds(absl::Now()));
   for (int i = 0; i < o.rows; ++i) {
     absl::StrAppend(&csv, "Lead", i, ",Kim,\"Firma ", i, ", GmbH\",lead", i, "-", run,
                     "@example.com,DE,", 1000 + i % 5000, ".50,EUR\n");
   }
-  auto stub = mv1::LeadService::NewStub(
-      grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()));
+  auto stub =
+      mv1::LeadService::NewStub(grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()));
   auto context = Context();
   const auto start = Clock::now();
   auto stream = stub->ImportLeads(context.get());
@@ -276,7 +280,7 @@ int Leads(const Options& o) {
   const std::string run = absl::StrCat(absl::ToUnixSeconds(absl::Now()));
   std::atomic<long> errors{0};
   std::mutex mu;
-  std::vector<double> latencies_ms;
+  crm::loadgen::Latencies latencies_ms;
   const auto end = Clock::now() + std::chrono::seconds(o.seconds);
   std::vector<std::thread> threads;
   for (int client = 0; client < o.clients; ++client) {
@@ -292,7 +296,8 @@ int Leads(const Options& o) {
         lead.set_display_name("Interest in monitors");
         lead.set_source(mv1::LEAD_SOURCE_WEB);
         lead.mutable_contact()->set_family_name(absl::StrCat("Lead", n));
-        lead.mutable_contact()->set_email(absl::StrCat("l", client, "-", n, "-", run, "@x.example"));
+        lead.mutable_contact()->set_email(
+            absl::StrCat("l", client, "-", n, "-", run, "@x.example"));
         lead.set_industry_code(absl::StrCat("C", n % 12, ".1"));
         mv1::Lead created;
         const auto started = Clock::now();
@@ -301,19 +306,16 @@ int Leads(const Options& o) {
         if (!status.ok() && errors++ == 0) Check(status, "CreateLead");
       }
       std::lock_guard<std::mutex> lock(mu);
-      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+      latencies_ms.Add(mine);
     });
   }
   for (auto& t : threads) t.join();
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  auto pct = [&](double p) {
-    return latencies_ms.empty() ? 0.0
-                                : latencies_ms[static_cast<size_t>(p * (latencies_ms.size() - 1))];
-  };
-  std::printf("mix=leads clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
-              "p50=%.2fms p99=%.2fms\n",
-              o.clients, o.seconds, latencies_ms.size(), errors.load(),
-              latencies_ms.size() / static_cast<double>(o.seconds), pct(0.5), pct(0.99));
+  auto pct = [&](double p) { return latencies_ms.Percentile(p); };
+  std::printf(
+      "mix=leads clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
+      "p50=%.2fms p99=%.2fms\n",
+      o.clients, o.seconds, latencies_ms.size(), errors.load(),
+      latencies_ms.size() / static_cast<double>(o.seconds), pct(0.5), pct(0.99));
   return errors.load() == 0 ? 0 : 1;
 }
 

@@ -29,6 +29,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "tools/loadgen/load_support.h"
+
 #include "absl/strings/str_cat.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "absl/time/civil_time.h"
@@ -41,6 +43,15 @@
 #include "crm/sales/v1/pricing_service.grpc.pb.h"
 
 namespace {
+
+// Calls without a deadline of their own get 30 s.
+std::unique_ptr<grpc::ClientContext> Context(int seconds = 30) {
+  return crm::loadgen::Deadline(seconds);
+}
+
+bool Check(const grpc::Status& status, const std::string& what) {
+  return crm::loadgen::CheckStatus(status, what, true);
+}
 
 namespace pv1 = crm::partners::v1;
 namespace sv1 = crm::sales::v1;
@@ -62,11 +73,7 @@ struct Options {
 Options Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      const size_t n = std::strlen(flag);
-      return arg.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
-    };
+    auto value = [&](const char* flag) { return crm::loadgen::FlagValue(argv[i], flag); };
     if (const char* v = value("--target=")) o.target = v;
     else if (const char* v = value("--partners=")) o.partners = v;
     else if (const char* v = value("--mix=")) o.mix = v;
@@ -87,19 +94,6 @@ Options Parse(int argc, char** argv) {
     }
   }
   return o;
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
-}
-
-bool Check(const grpc::Status& status, const std::string& what) {
-  if (status.ok() || status.error_code() == grpc::StatusCode::ALREADY_EXISTS) return true;
-  std::fprintf(stderr, "%s: %d %s\n", what.c_str(), status.error_code(),
-               status.error_message().c_str());
-  return false;
 }
 
 crm::type::v1::Money Eur(int64_t units, int32_t nanos = 0) {
@@ -323,7 +317,7 @@ int main(int argc, char** argv) {
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   std::atomic<long> errors{0};
   std::mutex mu;
-  std::vector<double> latencies_ms;
+  crm::loadgen::Latencies latencies_ms;
   const auto end = Clock::now() + std::chrono::seconds(o.seconds);
   std::vector<std::thread> threads;
   for (int client = 0; client < o.clients; ++client) {
@@ -368,18 +362,15 @@ int main(int argc, char** argv) {
         }
       }
       std::lock_guard<std::mutex> lock(mu);
-      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+      latencies_ms.Add(mine);
     });
   }
   for (auto& t : threads) t.join();
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  auto pct = [&](double p) {
-    return latencies_ms.empty() ? 0.0 : latencies_ms[static_cast<size_t>(p * (latencies_ms.size() - 1))];
-  };
+  auto pct = [&](double p) { return latencies_ms.Percentile(p); };
   std::printf("mix=%s items=%d clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s "
               "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms\n",
               o.mix.c_str(), o.items, o.clients, o.seconds, latencies_ms.size(), errors.load(),
               latencies_ms.size() / static_cast<double>(o.seconds), pct(0.5), pct(0.9), pct(0.99),
-              latencies_ms.empty() ? 0.0 : latencies_ms.back());
+              pct(1.0));
   return errors.load() == 0 ? 0 : 1;
 }
