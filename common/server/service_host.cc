@@ -51,6 +51,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(const ServiceSpe
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second server on the same port
+  // would then start and take half of the connections. Refuse it instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.grpc_address, grpc::InsecureServerCredentials(),
                            &host->grpc_port_);
   for (auto& service : host->services_) builder.RegisterService(service.get());

@@ -8,10 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -19,17 +23,45 @@
 
 namespace crm::testing {
 
-int FreePort() {
+namespace {
+
+// Binds `port` on loopback without SO_REUSEPORT; true if nobody holds it.
+bool CanBind(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return free;
+}
+
+// The lowest port the kernel hands out for bind(0) and outgoing connections.
+int EphemeralRangeStart() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return range >> low ? low : 32768;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Below the ephemeral range: in-process servers (bound to port 0) and
+  // client connections never take these ports, so a port picked here for a
+  // process that starts later, restarts, or is meant to stay down is still
+  // free when it is used.
+  static std::mutex mu;
+  static std::mt19937 random(std::random_device{}());
+  std::lock_guard<std::mutex> lock(mu);
+  const int high = EphemeralRangeStart();
+  const int low = std::max(1024, high - 12000);
+  std::uniform_int_distribution<int> pick(low, high - 1);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int port = pick(random);
+    if (CanBind(port)) return port;
+  }
+  throw std::runtime_error("no free loopback port below the ephemeral range");
 }
 
 std::string BinaryPath(const std::string& name) {

@@ -15,7 +15,8 @@
 
 namespace crm::testing {
 
-// A loopback TCP port that was free a moment ago.
+// A loopback TCP port that was free a moment ago, below the kernel's
+// ephemeral range so that no server bound to port 0 takes it meanwhile.
 int FreePort();
 
 // Path of a built executable, e.g. BinaryPath("crm-partners").
