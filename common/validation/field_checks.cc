@@ -70,6 +70,18 @@ bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violat
   return false;
 }
 
+void CheckEnumList(const google::protobuf::RepeatedField<int>& values, int max_entries,
+                   bool (*is_valid)(int), const std::string& field, Violations* out) {
+  if (!CheckMaxEntries(values.size(), max_entries, field, out)) return;
+  std::set<int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string at = Element(field, i);
+    if (CheckRequiredEnum(values.Get(i), is_valid, at, out) && !seen.insert(values.Get(i)).second) {
+      out->Add(at, "is listed twice");
+    }
+  }
+}
+
 void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& values, int max_entries,
                    size_t max_chars, const std::string& field, Violations* out) {
   if (!CheckMaxEntries(values.size(), max_entries, field, out)) return;

@@ -57,6 +57,12 @@ void CheckCodeList(const google::protobuf::RepeatedPtrField<std::string>& values
                    bool (*is_valid)(absl::string_view), const char* form, const std::string& field,
                    Violations* out);
 
+// At most `max_entries` entries, each a known non-zero value of the enum
+// (`is_valid` is the generated <Enum>_IsValid) listed once: e.g. the
+// priorities a policy applies to.
+void CheckEnumList(const google::protobuf::RepeatedField<int>& values, int max_entries,
+                   bool (*is_valid)(int), const std::string& field, Violations* out);
+
 // At most `max_entries` entries in a list.
 bool CheckMaxEntries(int size, int max_entries, const std::string& field, Violations* out);
 

@@ -17,19 +17,6 @@ using validation::Element;
 
 constexpr int kMaxValues = 50;
 
-void CheckEnumList(const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
-                   const std::string& field, Violations* out) {
-  if (!validation::CheckMaxEntries(values.size(), kMaxValues, field, out)) return;
-  std::set<int> seen;
-  for (int i = 0; i < values.size(); ++i) {
-    const std::string at = Element(field, i);
-    if (validation::CheckRequiredEnum(values.Get(i), is_valid, at, out) &&
-        !seen.insert(values.Get(i)).second) {
-      out->Add(at, "is listed twice");
-    }
-  }
-}
-
 bool IsEmpty(const v1::LeadCondition& c) {
   return c.sources().empty() && c.country_codes().empty() && c.regions().empty() &&
          c.industry_code_prefixes().empty() && c.product_groups().empty() && c.levels().empty() &&
@@ -39,7 +26,8 @@ bool IsEmpty(const v1::LeadCondition& c) {
 
 void ValidateCondition(const v1::LeadCondition& c, const std::string& path, bool levels_allowed,
                        Violations* out) {
-  CheckEnumList(c.sources(), v1::LeadSource_IsValid, Child(path, "sources"), out);
+  validation::CheckEnumList(c.sources(), kMaxValues, v1::LeadSource_IsValid, Child(path, "sources"),
+                            out);
   validation::CheckCodeList(c.country_codes(), kMaxValues, validation::IsIsoCountryCode,
                             validation::kCountryCodeForm, Child(path, "country_codes"), out);
   validation::CheckTextList(c.regions(), kMaxValues, 100, Child(path, "regions"), out);
@@ -51,7 +39,8 @@ void ValidateCondition(const v1::LeadCondition& c, const std::string& path, bool
   if (!levels_allowed && !c.levels().empty()) {
     out->Add(Child(path, "levels"), "is only for routing rules: a score does not depend on it");
   } else {
-    CheckEnumList(c.levels(), v1::LeadLevel_IsValid, Child(path, "levels"), out);
+    validation::CheckEnumList(c.levels(), kMaxValues, v1::LeadLevel_IsValid, Child(path, "levels"),
+                              out);
   }
   money::CheckMoney(c.min_estimated_value(), Child(path, "min_estimated_value"), false, false, "",
                     out);

@@ -26,25 +26,6 @@ bool CheckList(const List& list, const std::string& field, Violations* out) {
   return validation::CheckMaxEntries(list.size(), kMaxValues, field, out);
 }
 
-template <typename T>
-void CheckNoRepeats(const google::protobuf::RepeatedField<T>& list, const std::string& field,
-                    Violations* out) {
-  std::set<T> seen;
-  for (int i = 0; i < list.size(); ++i) {
-    if (!seen.insert(list.Get(i)).second) out->Add(Element(field, i), "is listed twice");
-  }
-}
-
-template <typename Enum>
-void CheckEnums(const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
-                const std::string& field, Violations* out) {
-  if (!CheckList(values, field, out)) return;
-  for (int i = 0; i < values.size(); ++i) {
-    validation::CheckRequiredEnum(values.Get(i), is_valid, Element(field, i), out);
-  }
-  CheckNoRepeats(values, field, out);
-}
-
 bool HasAnyCriterion(const v1::SegmentCriteria& c) {
   return !c.categories().empty() || !c.roles().empty() || !c.country_codes().empty() ||
          !c.regions().empty() || !c.industry_codes().empty() || !c.customer_classes().empty() ||
@@ -114,18 +95,18 @@ void ValidateSegment(const v1::Segment& segment, const std::string& path, Violat
     out->Add(at, "needs at least one criterion");
     return;
   }
-  CheckEnums<partners::v1::PartnerCategory>(c.categories(), partners::v1::PartnerCategory_IsValid,
-                                            Child(at, "categories"), out);
-  CheckEnums<partners::v1::RoleType>(c.roles(), partners::v1::RoleType_IsValid, Child(at, "roles"),
-                                     out);
+  validation::CheckEnumList(c.categories(), kMaxValues, partners::v1::PartnerCategory_IsValid,
+                            Child(at, "categories"), out);
+  validation::CheckEnumList(c.roles(), kMaxValues, partners::v1::RoleType_IsValid,
+                            Child(at, "roles"), out);
   // Codes go into the partners filter text: their forms keep out quotes.
   validation::CheckCodeList(c.country_codes(), kMaxValues, validation::IsIsoCountryCode,
                             validation::kCountryCodeForm, Child(at, "country_codes"), out);
   validation::CheckTextList(c.regions(), kMaxValues, 100, Child(at, "regions"), out);
   validation::CheckCodeList(c.industry_codes(), kMaxValues, validation::IsIndustryCode,
                             validation::kIndustryCodeForm, Child(at, "industry_codes"), out);
-  CheckEnums<partners::v1::CustomerClass>(c.customer_classes(), partners::v1::CustomerClass_IsValid,
-                                          Child(at, "customer_classes"), out);
+  validation::CheckEnumList(c.customer_classes(), kMaxValues, partners::v1::CustomerClass_IsValid,
+                            Child(at, "customer_classes"), out);
   if (c.has_age_band()) {
     const std::string band = Child(at, "age_band");
     const v1::AgeBand& age = c.age_band();

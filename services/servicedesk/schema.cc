@@ -5,7 +5,9 @@
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
 #include "crm/servicedesk/v1/installed_base.pb.h"
+#include "crm/servicedesk/v1/sla.pb.h"
 #include "crm/servicedesk/v1/ticket.pb.h"
+#include "services/servicedesk/sla_rules.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -13,6 +15,22 @@ namespace {
 using google::protobuf::Message;
 
 const v1::Ticket& AsTicket(const Message& m) { return static_cast<const v1::Ticket&>(m); }
+const v1::SlaPolicy& AsPolicy(const Message& m) { return static_cast<const v1::SlaPolicy&>(m); }
+
+// The columns tickets had in migration 1.
+constexpr size_t kTicketColumnsV1 = 7;
+
+// The SLA monitor asks for tickets whose watch time has come, and for the
+// next one.
+constexpr char kSlaV2[] = R"sql(
+CREATE INDEX tickets_first_response_watch ON tickets (first_response_watch)
+  WHERE first_response_watch > 0;
+CREATE INDEX tickets_resolution_watch ON tickets (resolution_watch) WHERE resolution_watch > 0;
+CREATE INDEX tickets_by_sla_calendar ON tickets (sla_calendar) WHERE sla_calendar != '';
+CREATE INDEX sla_calendars_by_time ON sla_calendars (create_time, id);
+CREATE INDEX sla_policies_by_precedence ON sla_policies (precedence, create_time, id);
+CREATE INDEX sla_policies_by_calendar ON sla_policies (calendar);
+)sql";
 
 // A ticket's notes and history are appended to, never changed: rows of
 // their own, read a page at a time. A new ticket's first event is written
@@ -105,16 +123,45 @@ const db::ResourceTable& TicketTable() {
        {"team", "TEXT NOT NULL",
         [](const Message& m) -> db::SqlValue { return AsTicket(m).team(); }},
        {"agent", "TEXT NOT NULL",
-        [](const Message& m) -> db::SqlValue { return AsTicket(m).agent(); }}});
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).agent(); }},
+       // Since migration 2: the service level, and when the SLA monitor
+       // must look at the ticket next (0: never).
+       {"sla_calendar", "TEXT NOT NULL DEFAULT ''",
+        [](const Message& m) -> db::SqlValue { return AsTicket(m).sla().calendar(); }},
+       {"first_response_watch", "INTEGER NOT NULL DEFAULT 0",
+        [](const Message& m) -> db::SqlValue { return FirstResponseWatchMicros(AsTicket(m)); }},
+       {"resolution_watch", "INTEGER NOT NULL DEFAULT 0",
+        [](const Message& m) -> db::SqlValue { return ResolutionWatchMicros(AsTicket(m)); }}});
+  return *table;
+}
+
+const db::ResourceTable& SlaCalendarTable() {
+  static const auto* table = new db::ResourceTable("sla_calendars", "slaCalendars", {});
+  return *table;
+}
+
+const db::ResourceTable& SlaPolicyTable() {
+  static const auto* table = new db::ResourceTable(
+      "sla_policies", "slaPolicies",
+      {{"calendar", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsPolicy(m).calendar(); }},
+       {"precedence", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsPolicy(m).precedence()}; }}});
   return *table;
 }
 
 std::vector<db::Migration> Migrations() {
   return {
       {1, "runtime tables, tickets, installed base and warranties",
-       absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema, TicketTable().Schema(),
-                    kTicketsV1, InstalledComponentTable().Schema(), WarrantyTable().Schema(),
+       absl::StrCat(feed::kOutboxSchema, api::kIdempotencySchema,
+                    TicketTable().Schema(kTicketColumnsV1), kTicketsV1,
+                    InstalledComponentTable().Schema(), WarrantyTable().Schema(),
                     kInstalledBaseV1)},
+      {2, "service levels: calendars, policies and the tickets' watch times",
+       absl::StrCat(SlaCalendarTable().Schema(), SlaPolicyTable().Schema(),
+                    TicketTable().AddColumnSchema("sla_calendar"),
+                    TicketTable().AddColumnSchema("first_response_watch"),
+                    TicketTable().AddColumnSchema("resolution_watch"), kSlaV2)},
   };
 }
 

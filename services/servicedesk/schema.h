@@ -12,6 +12,8 @@ namespace crm::servicedesk {
 const db::ResourceTable& TicketTable();
 const db::ResourceTable& InstalledComponentTable();
 const db::ResourceTable& WarrantyTable();
+const db::ResourceTable& SlaCalendarTable();
+const db::ResourceTable& SlaPolicyTable();
 
 std::vector<db::Migration> Migrations();
 

@@ -4,6 +4,8 @@
 #include "services/partners/client/partners_client.h"
 #include "services/servicedesk/installed_base_service.h"
 #include "services/servicedesk/schema.h"
+#include "services/servicedesk/sla_monitor.h"
+#include "services/servicedesk/sla_service.h"
 #include "services/servicedesk/ticket_service.h"
 
 namespace crm::servicedesk {
@@ -15,18 +17,27 @@ server::ServiceSpec ServicedeskSpec() {
   spec.defaults.metrics_address = "127.0.0.1:9404";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
   spec.grpc_service_names = {"crm.servicedesk.v1.TicketService",
-                             "crm.servicedesk.v1.InstalledBaseService"};
+                             "crm.servicedesk.v1.InstalledBaseService",
+                             "crm.servicedesk.v1.SlaService"};
   spec.migrations = Migrations();
-  spec.make_services = [](server::Runtime& runtime) {
+  // Ticket writes wake the SLA monitor when due times change.
+  auto sla_signal = std::make_shared<server::WakeSignal>();
+  spec.make_services = [sla_signal](server::Runtime& runtime) {
     client::PeerCallOptions options;
     // A caller without a deadline should hear soon that a peer is down.
     options.default_timeout = absl::Seconds(2);
     auto partners = std::make_shared<partners::PartnersClient>(
         client::MakePeerChannel(runtime.config().peers.at("partners")), options);
     std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(std::make_unique<TicketService>(runtime, partners));
+    services.push_back(std::make_unique<TicketService>(runtime, partners, sla_signal));
+    services.push_back(std::make_unique<SlaService>(runtime));
     services.push_back(std::make_unique<InstalledBaseService>(runtime, partners));
     return services;
+  };
+  spec.make_background_tasks = [sla_signal](server::Runtime& runtime) {
+    std::vector<std::unique_ptr<server::BackgroundTask>> tasks;
+    tasks.push_back(MakeSlaMonitor(runtime, sla_signal));
+    return tasks;
   };
   return spec;
 }

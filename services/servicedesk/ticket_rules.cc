@@ -10,19 +10,15 @@ namespace {
 
 using validation::Child;
 
-// Category and team codes: 1 to 40 upper-case letters, digits, "-" or "_".
-bool IsCode(const std::string& code) {
+}  // namespace
+
+bool IsTeamCode(absl::string_view code) {
   if (code.empty() || code.size() > 40) return false;
   for (char c : code) {
     if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-' && c != '_') return false;
   }
   return true;
 }
-
-constexpr char kCodeForm[] =
-    "must be 1 to 40 upper-case letters, digits, \"-\" or \"_\", e.g. \"HARDWARE\"";
-
-}  // namespace
 
 void ValidateTicket(const v1::Ticket& ticket, const std::string& path, Violations* out) {
   validation::CheckRequiredEnum(ticket.type(), v1::TicketType_IsValid, Child(path, "type"), out);
@@ -36,12 +32,13 @@ void ValidateTicket(const v1::Ticket& ticket, const std::string& path, Violation
   }
   validation::CheckRequiredEnum(ticket.channel(), v1::TicketChannel_IsValid, Child(path, "channel"),
                                 out);
-  if (!ticket.category().empty() && !IsCode(ticket.category())) {
-    out->Add(Child(path, "category"), kCodeForm);
+  if (!ticket.category().empty() && !IsTeamCode(ticket.category())) {
+    out->Add(Child(path, "category"), kTeamCodeForm);
   }
   validation::CheckEnum(ticket.priority(), v1::TicketPriority_IsValid, Child(path, "priority"),
                         out);
-  if (!ticket.team().empty() && !IsCode(ticket.team())) out->Add(Child(path, "team"), kCodeForm);
+  if (!ticket.team().empty() && !IsTeamCode(ticket.team()))
+    out->Add(Child(path, "team"), kTeamCodeForm);
   validation::CheckOptionalReference(ticket.agent(), "partners", Child(path, "agent"), out);
 }
 

@@ -6,11 +6,17 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/errors.h"
 #include "crm/servicedesk/v1/ticket_service.pb.h"
 
 namespace crm::servicedesk {
+
+// Category and team codes: 1 to 40 upper-case letters, digits, "-" or "_".
+bool IsTeamCode(absl::string_view code);
+inline constexpr char kTeamCodeForm[] =
+    "must be 1 to 40 upper-case letters, digits, \"-\" or \"_\", e.g. \"HARDWARE\"";
 
 void ValidateTicket(const v1::Ticket& ticket, const std::string& path, Violations* out);
 

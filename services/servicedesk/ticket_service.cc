@@ -7,6 +7,8 @@
 #include "common/validation/field_checks.h"
 #include "services/partners/client/partner_refs.h"
 #include "services/servicedesk/schema.h"
+#include "services/servicedesk/sla_store.h"
+#include "services/servicedesk/ticket_history.h"
 #include "services/servicedesk/ticket_rules.h"
 
 namespace crm::servicedesk {
@@ -21,28 +23,9 @@ std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 
 
 const api::FieldMaskRules& TicketUpdateRules() {
   static const auto* rules = new api::FieldMaskRules(server::WithOutputOnlyFields(
-      {{"type", "customer"}, {"status", "resolution", "satisfaction", "close_time"}}));
+      {{"type", "customer"},
+       {"status", "resolution", "satisfaction", "close_time", "sla", "escalation_level"}}));
   return *rules;
-}
-
-// Appends to the ticket's history what a write changed.
-void AppendEvent(db::Connection& c, const CallContext& call, const std::string& ticket_id,
-                 const v1::Ticket& before, const v1::Ticket& after) {
-  v1::TicketEvent event;
-  event.set_sequence(
-      c.QueryInt64("SELECT coalesce(max(sequence), 0) FROM ticket_events WHERE ticket_id = ?1",
-                   {ticket_id}) +
-      1);
-  *event.mutable_event_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-  event.set_actor(call.caller.principal);
-  event.set_method(call.method);
-  audit::DiffOptions options;
-  options.ignored = {"name", "create_time", "update_time", "etag"};
-  for (auto& change : audit::DiffMessages(before, after, options)) {
-    *event.add_changes() = std::move(change);
-  }
-  c.Run("INSERT INTO ticket_events (ticket_id, sequence, data) VALUES (?1, ?2, ?3)",
-        {ticket_id, event.sequence(), event.SerializeAsString()});
 }
 
 absl::Status RequireOpen(const v1::Ticket& ticket) {
@@ -88,16 +71,28 @@ void PrepareNewTicket(v1::Ticket* ticket) {
   ticket->clear_resolution();
   ticket->clear_satisfaction();
   ticket->clear_close_time();
+  ticket->clear_sla();
+  ticket->clear_escalation_level();
   ticket->set_status(v1::TICKET_STATUS_NEW);
   if (ticket->priority() == v1::TICKET_PRIORITY_UNSPECIFIED) {
     ticket->set_priority(v1::TICKET_PRIORITY_MEDIUM);
   }
 }
 
+// The customer's class in its customer role; unspecified when it has none.
+partners::v1::CustomerClass CustomerClassOf(const partners::v1::Partner& partner) {
+  for (const auto& role : partner.roles()) {
+    if (role.has_customer()) return role.customer().customer_class();
+  }
+  return partners::v1::CUSTOMER_CLASS_UNSPECIFIED;
+}
+
 // Tickets as created and updated: the customer and agent checked with
-// partners before the write; in it, a closed ticket refused and the change
-// appended to the history (the last check before the ticket is stored, so
-// in the same transaction).
+// partners before the write (the customer's class noted for the service
+// level); in it, a closed ticket refused, the service level given on
+// create and when the priority changes, and the change appended to the
+// history (the last check before the ticket is stored, so in the same
+// transaction).
 ResourceKind<v1::Ticket> TicketWrites(partners::PartnersClient& partners, const CallContext& call) {
   ResourceKind<v1::Ticket> kind = Tickets();
   kind.check_peers = [&partners](const CallContext& call, const v1::Ticket& named,
@@ -112,17 +107,49 @@ ResourceKind<v1::Ticket> TicketWrites(partners::PartnersClient& partners, const 
     if (!named.agent().empty()) {
       refs.push_back({sent->mutable_agent(), "ticket.agent", partners::PartnerNeed::kEmployee});
     }
-    return partners::ResolvePartnerRefs(partners, call.deadline, refs, {}, nullptr);
+    std::map<std::string, partners::v1::Partner> resolved;
+    if (absl::Status s =
+            partners::ResolvePartnerRefs(partners, call.deadline, refs, {}, nullptr, &resolved);
+        !s.ok()) {
+      return s;
+    }
+    if (!named.customer().empty()) {
+      sent->mutable_sla()->set_customer_class(CustomerClassOf(resolved[sent->customer()]));
+    }
+    return absl::OkStatus();
+  };
+  kind.complete = [&call](db::Connection& c, const v1::Ticket& before, v1::Ticket* after) {
+    if (before.name().empty() || before.priority() != after->priority()) {
+      GiveSla(c, call.now, before, after);
+    }
   };
   kind.check_stored = [&call](db::Connection& c, const v1::Ticket* before,
                               const v1::Ticket& after) -> absl::Status {
     if (before != nullptr) {
       if (absl::Status s = RequireOpen(*before); !s.ok()) return s;
     }
-    AppendEvent(c, call, IdOf(after.name()), before ? *before : v1::Ticket(), after);
+    AppendTicketEvent(c, call, IdOf(after.name()), before ? *before : v1::Ticket(), after);
     return absl::OkStatus();
   };
   return kind;
+}
+
+// Adds a note to the ticket `ticket_id` (named `parent`) and puts it on
+// the feed.
+v1::TicketNote InsertNote(db::Connection& c, const CallContext& call, const std::string& ticket_id,
+                          const std::string& parent, const std::string& text, bool customer_visible,
+                          const std::string& request_id) {
+  v1::TicketNote note;
+  const std::string note_id = api::NewId();
+  note.set_name(absl::StrCat(parent, "/notes/", note_id));
+  note.set_text(text);
+  note.set_customer_visible(customer_visible);
+  note.set_author(call.caller.principal);
+  *note.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
+  c.Run("INSERT INTO ticket_notes (ticket_id, note_id, create_time, data) VALUES (?1, ?2, ?3, ?4)",
+        {ticket_id, note_id, api::TimeToMicros(call.now), note.SerializeAsString()});
+  feed::AppendChange(c, note.name(), feed::v1::CHANGE_KIND_CREATED, &note, call, request_id);
+  return note;
 }
 
 }  // namespace
@@ -135,9 +162,11 @@ grpc::ServerUnaryReactor* TicketService::CreateTicket(grpc::CallbackServerContex
       [this](const CallContext& call, const v1::CreateTicketRequest& req, v1::Ticket* resp) {
         ResourceKind<v1::Ticket> kind = TicketWrites(*partners_, call);
         kind.normalize = PrepareNewTicket;
-        return server::CreateResource(runtime_, call, kind, "", "",
-                                      req.has_ticket() ? &req.ticket() : nullptr, req.request_id(),
-                                      req, resp);
+        absl::Status status = server::CreateResource(runtime_, call, kind, "", "",
+                                                     req.has_ticket() ? &req.ticket() : nullptr,
+                                                     req.request_id(), req, resp);
+        if (status.ok()) sla_signal_->Notify();
+        return status;
       });
 }
 
@@ -173,9 +202,11 @@ grpc::ServerUnaryReactor* TicketService::UpdateTicket(grpc::CallbackServerContex
   return server::RunUnary(
       runtime_, context, "UpdateTicket", request, response,
       [this](const CallContext& call, const v1::UpdateTicketRequest& req, v1::Ticket* resp) {
-        return server::UpdateResource(runtime_, call, TicketWrites(*partners_, call),
-                                      req.has_ticket() ? &req.ticket() : nullptr, req.update_mask(),
-                                      resp);
+        absl::Status status = server::UpdateResource(runtime_, call, TicketWrites(*partners_, call),
+                                                     req.has_ticket() ? &req.ticket() : nullptr,
+                                                     req.update_mask(), resp);
+        if (status.ok()) sla_signal_->Notify();
+        return status;
       });
 }
 
@@ -188,17 +219,20 @@ grpc::ServerUnaryReactor* TicketService::ChangeTicketStatus(
                             Violations violations;
                             ValidateStatusChange(req, &violations);
                             if (!violations.empty()) return violations.ToStatus();
-                            return server::ChangeResource<v1::Ticket>(
+                            absl::Status status = server::ChangeResource<v1::Ticket>(
                                 runtime_, call, TicketTable(), req.name(), req.etag(),
                                 [&](db::Connection& c, v1::Ticket& ticket) -> absl::Status {
                                   const v1::Ticket before = ticket;
                                   if (absl::Status s = ApplyStatusChange(req, call.now, &ticket);
                                       !s.ok())
                                     return s;
-                                  AppendEvent(c, call, IdOf(ticket.name()), before, ticket);
+                                  MoveSlaClockStored(c, before.status(), call.now, &ticket);
+                                  AppendTicketEvent(c, call, IdOf(ticket.name()), before, ticket);
                                   return absl::OkStatus();
                                 },
                                 resp);
+                            if (status.ok()) sla_signal_->Notify();
+                            return status;
                           });
 }
 
@@ -224,23 +258,51 @@ grpc::ServerUnaryReactor* TicketService::CreateTicketNote(
                 auto ticket = TicketTable().Load<v1::Ticket>(c, *ticket_id);
                 if (!ticket) return NotFound(req.parent());
                 if (absl::Status s = RequireOpen(ticket->resource); !s.ok()) return s;
-                v1::TicketNote note;
-                const std::string note_id = api::NewId();
-                note.set_name(absl::StrCat(req.parent(), "/notes/", note_id));
-                note.set_text(req.ticket_note().text());
-                note.set_customer_visible(req.ticket_note().customer_visible());
-                note.set_author(call.caller.principal);
-                *note.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-                c.Run(
-                    "INSERT INTO ticket_notes (ticket_id, note_id, create_time, data) "
-                    "VALUES (?1, ?2, ?3, ?4)",
-                    {*ticket_id, note_id, api::TimeToMicros(call.now), note.SerializeAsString()});
-                feed::AppendChange(c, note.name(), feed::v1::CHANGE_KIND_CREATED, &note, call,
-                                   req.request_id());
-                *resp = note;
+                *resp = InsertNote(c, call, *ticket_id, req.parent(), req.ticket_note().text(),
+                                   req.ticket_note().customer_visible(), req.request_id());
+                // The first word to the customer is the first response.
+                v1::Ticket& stored = ticket->resource;
+                if (req.ticket_note().customer_visible() && !stored.sla().policy().empty() &&
+                    !stored.sla().has_first_response_time()) {
+                  const v1::Ticket before = stored;
+                  RecordFirstResponse(call.now, stored.mutable_sla());
+                  AppendTicketEvent(c, call, *ticket_id, before, stored);
+                  server::ReplaceResource(c, call, TicketTable(), *ticket_id, &ticket->revision,
+                                          &stored);
+                }
                 return absl::OkStatus();
               });
         });
+      });
+}
+
+grpc::ServerUnaryReactor* TicketService::EscalateTicket(grpc::CallbackServerContext* context,
+                                                        const v1::EscalateTicketRequest* request,
+                                                        v1::Ticket* response) {
+  return server::RunUnary(
+      runtime_, context, "EscalateTicket", request, response,
+      [this](const CallContext& call, const v1::EscalateTicketRequest& req,
+             v1::Ticket* resp) -> absl::Status {
+        Violations violations;
+        absl::StatusOr<std::string> ticket_id =
+            api::ParseResourceName(req.name(), TicketTable().collection(), "name");
+        violations.AddAll(ticket_id.status());
+        validation::CheckRequiredText(req.reason(), 2000, "reason", &violations);
+        if (!violations.empty()) return violations.ToStatus();
+        return server::ChangeResource<v1::Ticket>(
+            runtime_, call, TicketTable(), req.name(), req.etag(),
+            [&](db::Connection& c, v1::Ticket& ticket) -> absl::Status {
+              if (absl::Status s = RequireOpen(ticket); !s.ok()) return s;
+              const v1::Ticket before = ticket;
+              Escalate(EscalationTeams(c, ticket), &ticket);
+              AppendTicketEvent(c, call, *ticket_id, before, ticket);
+              InsertNote(c, call, *ticket_id, req.name(),
+                         absl::StrCat("Escalated to level ", ticket.escalation_level(), ": ",
+                                      req.reason()),
+                         false, "");
+              return absl::OkStatus();
+            },
+            resp);
       });
 }
 

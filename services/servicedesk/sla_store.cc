@@ -1,0 +1,81 @@
+#include "services/servicedesk/sla_store.h"
+
+#include "common/api/resource.h"
+#include "services/servicedesk/schema.h"
+
+namespace crm::servicedesk {
+namespace {
+
+std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 1); }
+
+absl::Time CreateTimeOf(const v1::Ticket& ticket, absl::Time now) {
+  return ticket.has_create_time()
+             ? absl::FromUnixMicros(api::TimestampToMicros(ticket.create_time()))
+             : now;
+}
+
+}  // namespace
+
+std::optional<BusinessCalendar> LoadBusinessCalendar(db::Connection& c, const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  auto stored = SlaCalendarTable().Load<v1::SlaCalendar>(c, IdOf(name));
+  if (!stored) return std::nullopt;
+  absl::StatusOr<BusinessCalendar> calendar = BusinessCalendar::From(stored->resource);
+  if (!calendar.ok()) return std::nullopt;
+  return *std::move(calendar);
+}
+
+std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticket& ticket) {
+  std::optional<v1::SlaPolicy> found;
+  SlaPolicyTable().ForEach<v1::SlaPolicy>(
+      c, db::SqlFragment{},
+      api::OrderBy{
+          {{"precedence", false, true}, {"create_time", false, true}, {"id", false, false}}},
+      [&](const v1::SlaPolicy& policy) {
+        if (!found && PolicyApplies(policy, ticket.sla().customer_class(), ticket.priority(),
+                                    ticket.type())) {
+          found = policy;
+        }
+      });
+  return found;
+}
+
+void GiveSla(db::Connection& c, absl::Time now, const v1::Ticket& before, v1::Ticket* after) {
+  const std::optional<v1::SlaPolicy> policy = ApplicablePolicy(c, *after);
+  std::optional<BusinessCalendar> calendar;
+  if (policy) calendar = LoadBusinessCalendar(c, policy->calendar());
+  if (!calendar) {
+    const int customer_class = after->sla().customer_class();
+    after->clear_sla();
+    after->mutable_sla()->set_customer_class(
+        static_cast<partners::v1::CustomerClass>(customer_class));
+    return;
+  }
+  absl::Duration used;
+  if (!before.name().empty()) {
+    if (std::optional<BusinessCalendar> old = LoadBusinessCalendar(c, before.sla().calendar())) {
+      used = ResolutionTimeUsed(before.sla(), *old, now);
+    } else if (after->status() != v1::TICKET_STATUS_WAITING_FOR_CUSTOMER) {
+      used = calendar->Between(CreateTimeOf(before, now), now);
+    }
+  }
+  AssignSla(*policy, *calendar, used, now, after);
+}
+
+void MoveSlaClockStored(db::Connection& c, v1::TicketStatus from, absl::Time now,
+                        v1::Ticket* ticket) {
+  if (std::optional<BusinessCalendar> calendar =
+          LoadBusinessCalendar(c, ticket->sla().calendar())) {
+    MoveSlaClock(*calendar, from, now, ticket);
+  }
+}
+
+google::protobuf::RepeatedPtrField<std::string> EscalationTeams(db::Connection& c,
+                                                                const v1::Ticket& ticket) {
+  if (ticket.sla().policy().empty()) return {};
+  auto policy = SlaPolicyTable().Load<v1::SlaPolicy>(c, IdOf(ticket.sla().policy()));
+  if (!policy) return {};
+  return policy->resource.escalation_teams();
+}
+
+}  // namespace crm::servicedesk
