@@ -5,6 +5,8 @@
 #include "common/api/idempotency.h"
 #include "common/feed/change_feed.h"
 #include "crm/servicedesk/v1/installed_base.pb.h"
+#include "crm/servicedesk/v1/knowledge.pb.h"
+#include "crm/servicedesk/v1/service_order.pb.h"
 #include "crm/servicedesk/v1/sla.pb.h"
 #include "crm/servicedesk/v1/ticket.pb.h"
 #include "services/servicedesk/sla_rules.h"
@@ -15,7 +17,70 @@ namespace {
 using google::protobuf::Message;
 
 const v1::Ticket& AsTicket(const Message& m) { return static_cast<const v1::Ticket&>(m); }
+const v1::KnowledgeArticle& AsArticle(const Message& m) {
+  return static_cast<const v1::KnowledgeArticle&>(m);
+}
+const v1::SparePart& AsPart(const Message& m) { return static_cast<const v1::SparePart&>(m); }
+const v1::ServiceOrder& AsOrder(const Message& m) {
+  return static_cast<const v1::ServiceOrder&>(m);
+}
 const v1::SlaPolicy& AsPolicy(const Message& m) { return static_cast<const v1::SlaPolicy&>(m); }
+
+// Published articles are indexed for full-text search (FTS5): the words
+// of each field, with the title and keywords weighing most. An article's
+// index row is `knowledge_search_rows.row`. Products of articles are rows
+// too, so a search can be narrowed to one.
+constexpr char kKnowledgeV3[] = R"sql(
+CREATE INDEX knowledge_articles_by_time ON knowledge_articles (create_time, id);
+CREATE TABLE knowledge_search_rows (
+  row INTEGER PRIMARY KEY,
+  article_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE knowledge_search USING fts5(
+  title, symptoms, cause, solution, keywords,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE knowledge_article_products (
+  product TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  PRIMARY KEY (product, article_id)
+) WITHOUT ROWID;
+CREATE TABLE article_solutions (
+  article_id TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (article_id, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX article_solutions_by_ticket ON article_solutions (ticket_id);
+)sql";
+
+// Reservations say how many of a part an open order holds; confirmations
+// are appended to an order, never changed.
+constexpr char kFieldServiceV4[] = R"sql(
+CREATE INDEX technicians_by_time ON technicians (create_time, id);
+CREATE INDEX spare_parts_by_time ON spare_parts (create_time, id);
+CREATE INDEX spare_parts_by_product ON spare_parts (product);
+CREATE INDEX service_orders_by_time ON service_orders (create_time, id);
+CREATE INDEX service_orders_by_customer ON service_orders (customer);
+CREATE INDEX service_orders_by_ticket ON service_orders (ticket) WHERE ticket != '';
+CREATE INDEX service_orders_by_technician ON service_orders (technician, planned_date, state);
+CREATE INDEX service_orders_waiting ON service_orders (parts_status, state, planned_date);
+CREATE TABLE part_reservations (
+  order_id TEXT NOT NULL,
+  spare_part TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  PRIMARY KEY (order_id, spare_part)
+) WITHOUT ROWID;
+CREATE TABLE service_confirmations (
+  order_id TEXT NOT NULL REFERENCES service_orders (id),
+  confirmation_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (order_id, confirmation_id)
+) WITHOUT ROWID;
+CREATE INDEX service_confirmations_by_time
+  ON service_confirmations (order_id, create_time, confirmation_id);
+)sql";
 
 // The columns tickets had in migration 1.
 constexpr size_t kTicketColumnsV1 = 7;
@@ -135,6 +200,45 @@ const db::ResourceTable& TicketTable() {
   return *table;
 }
 
+const db::ResourceTable& KnowledgeArticleTable() {
+  static const auto* table = new db::ResourceTable(
+      "knowledge_articles", "knowledgeArticles",
+      {{"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsArticle(m).state()}; }}});
+  return *table;
+}
+
+const db::ResourceTable& TechnicianTable() {
+  static const auto* table = new db::ResourceTable("technicians", "technicians", {});
+  return *table;
+}
+
+const db::ResourceTable& SparePartTable() {
+  static const auto* table = new db::ResourceTable(
+      "spare_parts", "spareParts",
+      {{"product", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsPart(m).product(); }}});
+  return *table;
+}
+
+const db::ResourceTable& ServiceOrderTable() {
+  static const auto* table = new db::ResourceTable(
+      "service_orders", "serviceOrders",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsOrder(m).customer(); }},
+       {"ticket", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsOrder(m).ticket(); }},
+       {"technician", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsOrder(m).technician(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsOrder(m).state()}; }},
+       {"parts_status", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsOrder(m).parts_status()}; }},
+       {"planned_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return DateText(AsOrder(m).planned_date()); }}});
+  return *table;
+}
+
 const db::ResourceTable& SlaCalendarTable() {
   static const auto* table = new db::ResourceTable("sla_calendars", "slaCalendars", {});
   return *table;
@@ -162,6 +266,11 @@ std::vector<db::Migration> Migrations() {
                     TicketTable().AddColumnSchema("sla_calendar"),
                     TicketTable().AddColumnSchema("first_response_watch"),
                     TicketTable().AddColumnSchema("resolution_watch"), kSlaV2)},
+      {3, "knowledge base: articles, their full-text index, solutions",
+       absl::StrCat(KnowledgeArticleTable().Schema(), kKnowledgeV3)},
+      {4, "field service: technicians, spare parts, service orders, confirmations",
+       absl::StrCat(TechnicianTable().Schema(), SparePartTable().Schema(),
+                    ServiceOrderTable().Schema(), kFieldServiceV4)},
   };
 }
 

@@ -12,6 +12,10 @@ namespace crm::servicedesk {
 const db::ResourceTable& TicketTable();
 const db::ResourceTable& InstalledComponentTable();
 const db::ResourceTable& WarrantyTable();
+const db::ResourceTable& KnowledgeArticleTable();
+const db::ResourceTable& TechnicianTable();
+const db::ResourceTable& SparePartTable();
+const db::ResourceTable& ServiceOrderTable();
 const db::ResourceTable& SlaCalendarTable();
 const db::ResourceTable& SlaPolicyTable();
 

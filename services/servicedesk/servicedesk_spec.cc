@@ -3,7 +3,9 @@
 #include "common/client/peer_call.h"
 #include "services/partners/client/partners_client.h"
 #include "services/servicedesk/installed_base_service.h"
+#include "services/servicedesk/knowledge_service.h"
 #include "services/servicedesk/schema.h"
+#include "services/servicedesk/service_order_service.h"
 #include "services/servicedesk/sla_monitor.h"
 #include "services/servicedesk/sla_service.h"
 #include "services/servicedesk/ticket_service.h"
@@ -16,9 +18,9 @@ server::ServiceSpec ServicedeskSpec() {
   spec.defaults.grpc_address = "127.0.0.1:50054";
   spec.defaults.metrics_address = "127.0.0.1:9404";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
-  spec.grpc_service_names = {"crm.servicedesk.v1.TicketService",
-                             "crm.servicedesk.v1.InstalledBaseService",
-                             "crm.servicedesk.v1.SlaService"};
+  spec.grpc_service_names = {
+      "crm.servicedesk.v1.TicketService", "crm.servicedesk.v1.InstalledBaseService",
+      "crm.servicedesk.v1.SlaService", "crm.servicedesk.v1.KnowledgeService"};
   spec.migrations = Migrations();
   // Ticket writes wake the SLA monitor when due times change.
   auto sla_signal = std::make_shared<server::WakeSignal>();
@@ -31,6 +33,8 @@ server::ServiceSpec ServicedeskSpec() {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<TicketService>(runtime, partners, sla_signal));
     services.push_back(std::make_unique<SlaService>(runtime));
+    services.push_back(std::make_unique<KnowledgeService>(runtime));
+    services.push_back(std::make_unique<ServiceOrderService>(runtime, partners));
     services.push_back(std::make_unique<InstalledBaseService>(runtime, partners));
     return services;
   };

@@ -124,11 +124,15 @@ void ValidateSlaCalendar(const v1::SlaCalendar& calendar, const std::string& pat
     }
     for (auto& periods : days) {
       std::sort(periods.begin(), periods.end());
+      // The period reaching furthest so far: a later one starting before
+      // its end overlaps it.
+      size_t furthest = 0;
       for (size_t k = 1; k < periods.size(); ++k) {
-        if (periods[k][0] < periods[k - 1][1]) {
+        if (periods[k][0] < periods[furthest][1]) {
           out->Add(Element(hours_field, periods[k][2]),
-                   absl::StrCat("overlaps business_hours[", periods[k - 1][2], "]"));
+                   absl::StrCat("overlaps business_hours[", periods[furthest][2], "]"));
         }
+        if (periods[k][1] > periods[furthest][1]) furthest = k;
       }
     }
   }
@@ -268,7 +272,7 @@ absl::Duration ResolutionTimeUsed(const v1::TicketSla& sla, const BusinessCalend
 }
 
 void RecordFirstResponse(absl::Time now, v1::TicketSla* sla) {
-  if (sla->policy().empty() || sla->has_first_response_time()) return;
+  if (sla->has_first_response_time()) return;
   *sla->mutable_first_response_time() = ToProto(now);
   if (sla->has_first_response_due_time() && now > ToTime(sla->first_response_due_time())) {
     sla->set_first_response_breached(true);
@@ -279,8 +283,10 @@ void MoveSlaClock(const BusinessCalendar& calendar, v1::TicketStatus from, absl:
                   v1::Ticket* ticket) {
   v1::TicketSla& sla = *ticket->mutable_sla();
   const v1::TicketStatus to = ticket->status();
-  if (sla.policy().empty() || from == to) return;
+  if (from == to) return;
+  // Kept without a policy too: one may apply after a new priority.
   if (from == v1::TICKET_STATUS_NEW) RecordFirstResponse(now, &sla);
+  if (sla.policy().empty()) return;
   switch (to) {
     case v1::TICKET_STATUS_WAITING_FOR_CUSTOMER:
       StopClock(calendar, now, &sla);

@@ -68,8 +68,8 @@ void AssignSla(const v1::SlaPolicy& policy, const BusinessCalendar& calendar, ab
 absl::Duration ResolutionTimeUsed(const v1::TicketSla& sla, const BusinessCalendar& calendar,
                                   absl::Time now);
 
-// Records the first response at `now` if there was none: late when past
-// its due time.
+// Records the first response at `now` if there was none (also without a
+// policy): late when past its due time.
 void RecordFirstResponse(absl::Time now, v1::TicketSla* sla);
 
 // Moves the clock of `ticket` (whose service level counts in `calendar`)

@@ -45,10 +45,13 @@ void GiveSla(db::Connection& c, absl::Time now, const v1::Ticket& before, v1::Ti
   std::optional<BusinessCalendar> calendar;
   if (policy) calendar = LoadBusinessCalendar(c, policy->calendar());
   if (!calendar) {
-    const int customer_class = after->sla().customer_class();
-    after->clear_sla();
-    after->mutable_sla()->set_customer_class(
-        static_cast<partners::v1::CustomerClass>(customer_class));
+    // No service level; the customer's class and the first response stay.
+    v1::TicketSla kept;
+    kept.set_customer_class(after->sla().customer_class());
+    if (after->sla().has_first_response_time()) {
+      *kept.mutable_first_response_time() = after->sla().first_response_time();
+    }
+    *after->mutable_sla() = std::move(kept);
     return;
   }
   absl::Duration used;
@@ -67,6 +70,9 @@ void MoveSlaClockStored(db::Connection& c, v1::TicketStatus from, absl::Time now
   if (std::optional<BusinessCalendar> calendar =
           LoadBusinessCalendar(c, ticket->sla().calendar())) {
     MoveSlaClock(*calendar, from, now, ticket);
+  } else if (from == v1::TICKET_STATUS_NEW && ticket->status() != from) {
+    // No clock to move, but the first response is kept.
+    RecordFirstResponse(now, ticket->mutable_sla());
   }
 }
 

@@ -29,7 +29,7 @@ std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticke
 void GiveSla(db::Connection& c, absl::Time now, const v1::Ticket& before, v1::Ticket* after);
 
 // Moves the clock of `ticket` as its status changed from `from` (see
-// MoveSlaClock); nothing when its calendar is gone.
+// MoveSlaClock); without a calendar only the first response is kept.
 void MoveSlaClockStored(db::Connection& c, v1::TicketStatus from, absl::Time now,
                         v1::Ticket* ticket);
 

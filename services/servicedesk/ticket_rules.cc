@@ -40,6 +40,8 @@ void ValidateTicket(const v1::Ticket& ticket, const std::string& path, Violation
   if (!ticket.team().empty() && !IsTeamCode(ticket.team()))
     out->Add(Child(path, "team"), kTeamCodeForm);
   validation::CheckOptionalReference(ticket.agent(), "partners", Child(path, "agent"), out);
+  validation::CheckOptionalReference(ticket.component(), "installedComponents",
+                                     Child(path, "component"), out);
 }
 
 bool AllowedTransition(v1::TicketStatus from, v1::TicketStatus to) {

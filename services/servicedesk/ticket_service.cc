@@ -5,7 +5,9 @@
 #include "common/audit/field_diff.h"
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
+#include "crm/servicedesk/v1/installed_base.pb.h"
 #include "services/partners/client/partner_refs.h"
+#include "services/servicedesk/child_rows.h"
 #include "services/servicedesk/schema.h"
 #include "services/servicedesk/sla_store.h"
 #include "services/servicedesk/ticket_history.h"
@@ -26,13 +28,6 @@ const api::FieldMaskRules& TicketUpdateRules() {
       {{"type", "customer"},
        {"status", "resolution", "satisfaction", "close_time", "sla", "escalation_level"}}));
   return *rules;
-}
-
-absl::Status RequireOpen(const v1::Ticket& ticket) {
-  if (ticket.status() == v1::TICKET_STATUS_CLOSED) {
-    return FailedPrecondition("TICKET_STATUS", ticket.name(), "is closed; it no longer changes");
-  }
-  return absl::OkStatus();
 }
 
 const std::vector<api::FilterField>& TicketFilterFields() {
@@ -128,28 +123,21 @@ ResourceKind<v1::Ticket> TicketWrites(partners::PartnersClient& partners, const 
     if (before != nullptr) {
       if (absl::Status s = RequireOpen(*before); !s.ok()) return s;
     }
+    if (!after.component().empty() &&
+        (before == nullptr || before->component() != after.component())) {
+      auto component =
+          InstalledComponentTable().Load<v1::InstalledComponent>(c, IdOf(after.component()));
+      if (!component) return NotFound(after.component());
+      if (component->resource.customer() != after.customer()) {
+        return FailedPrecondition(
+            "OTHER_CUSTOMER", "ticket.component",
+            absl::StrCat(after.component(), " belongs to ", component->resource.customer()));
+      }
+    }
     AppendTicketEvent(c, call, IdOf(after.name()), before ? *before : v1::Ticket(), after);
     return absl::OkStatus();
   };
   return kind;
-}
-
-// Adds a note to the ticket `ticket_id` (named `parent`) and puts it on
-// the feed.
-v1::TicketNote InsertNote(db::Connection& c, const CallContext& call, const std::string& ticket_id,
-                          const std::string& parent, const std::string& text, bool customer_visible,
-                          const std::string& request_id) {
-  v1::TicketNote note;
-  const std::string note_id = api::NewId();
-  note.set_name(absl::StrCat(parent, "/notes/", note_id));
-  note.set_text(text);
-  note.set_customer_visible(customer_visible);
-  note.set_author(call.caller.principal);
-  *note.mutable_create_time() = api::MicrosToTimestamp(api::TimeToMicros(call.now));
-  c.Run("INSERT INTO ticket_notes (ticket_id, note_id, create_time, data) VALUES (?1, ?2, ?3, ?4)",
-        {ticket_id, note_id, api::TimeToMicros(call.now), note.SerializeAsString()});
-  feed::AppendChange(c, note.name(), feed::v1::CHANGE_KIND_CREATED, &note, call, request_id);
-  return note;
 }
 
 }  // namespace
@@ -252,26 +240,15 @@ grpc::ServerUnaryReactor* TicketService::CreateTicketNote(
         violations.AddAll(api::ValidateRequestId(req.request_id(), "request_id"));
         if (!violations.empty()) return violations.ToStatus();
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
-          return api::RunOnce(
-              c, call.method, req.request_id(), api::RequestFingerprint(req),
-              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
-                auto ticket = TicketTable().Load<v1::Ticket>(c, *ticket_id);
-                if (!ticket) return NotFound(req.parent());
-                if (absl::Status s = RequireOpen(ticket->resource); !s.ok()) return s;
-                *resp = InsertNote(c, call, *ticket_id, req.parent(), req.ticket_note().text(),
-                                   req.ticket_note().customer_visible(), req.request_id());
-                // The first word to the customer is the first response.
-                v1::Ticket& stored = ticket->resource;
-                if (req.ticket_note().customer_visible() && !stored.sla().policy().empty() &&
-                    !stored.sla().has_first_response_time()) {
-                  const v1::Ticket before = stored;
-                  RecordFirstResponse(call.now, stored.mutable_sla());
-                  AppendTicketEvent(c, call, *ticket_id, before, stored);
-                  server::ReplaceResource(c, call, TicketTable(), *ticket_id, &ticket->revision,
-                                          &stored);
-                }
-                return absl::OkStatus();
-              });
+          return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
+                              api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
+                                absl::StatusOr<v1::TicketNote> note = AddTicketNote(
+                                    c, call, *ticket_id, req.ticket_note().text(),
+                                    req.ticket_note().customer_visible(), req.request_id());
+                                if (!note.ok()) return note.status();
+                                *resp = *std::move(note);
+                                return absl::OkStatus();
+                              });
         });
       });
 }
@@ -296,71 +273,15 @@ grpc::ServerUnaryReactor* TicketService::EscalateTicket(grpc::CallbackServerCont
               const v1::Ticket before = ticket;
               Escalate(EscalationTeams(c, ticket), &ticket);
               AppendTicketEvent(c, call, *ticket_id, before, ticket);
-              InsertNote(c, call, *ticket_id, req.name(),
-                         absl::StrCat("Escalated to level ", ticket.escalation_level(), ": ",
-                                      req.reason()),
-                         false, "");
+              InsertTicketNote(c, call, *ticket_id,
+                               absl::StrCat("Escalated to level ", ticket.escalation_level(), ": ",
+                                            req.reason()),
+                               false, "");
               return absl::OkStatus();
             },
             resp);
       });
 }
-
-namespace {
-
-// One page of rows of a ticket's notes or events, in `order` (whose keys
-// are columns of `table`), as `Parse`d messages.
-template <typename Item>
-absl::Status ListTicketRows(server::Runtime& runtime, const std::string& parent, int32_t page_size,
-                            const std::string& page_token, const std::string& table,
-                            const api::OrderBy& order,
-                            google::protobuf::RepeatedPtrField<Item>* out,
-                            std::string* next_page_token) {
-  absl::StatusOr<std::string> ticket_id =
-      api::ParseResourceName(parent, TicketTable().collection(), "parent");
-  if (!ticket_id.ok()) return ticket_id.status();
-  absl::StatusOr<int> size =
-      api::EffectivePageSize(page_size, server::kDefaultPageSize, server::kMaxPageSize);
-  if (!size.ok()) return size.status();
-  absl::StatusOr<std::vector<db::SqlValue>> after = api::DecodePageToken(page_token, parent, order);
-  if (!after.ok()) return after.status();
-  return runtime.db().Read([&](db::Connection& c) -> absl::Status {
-    if (!TicketTable().Exists(c, *ticket_id)) return NotFound(parent);
-    std::vector<db::SqlValue> params = {*ticket_id};
-    std::string keys;
-    for (const api::OrderKey& key : order.keys) absl::StrAppend(&keys, ", ", key.sql);
-    std::string sql = absl::StrCat("SELECT data", keys, " FROM ", table, " WHERE ticket_id = ?");
-    if (!after->empty()) {
-      const db::SqlFragment keyset = api::AfterCondition(order, *after);
-      absl::StrAppend(&sql, " AND ", keyset.sql);
-      params.insert(params.end(), keyset.params.begin(), keyset.params.end());
-    }
-    absl::StrAppend(&sql, " ORDER BY ", api::OrderBySql(order), " LIMIT ", *size + 1);
-    SQLite::Statement& select = c.Prepare(sql, params);
-    std::vector<db::SqlValue> last;
-    while (select.executeStep()) {
-      if (out->size() == *size) {
-        *next_page_token = api::EncodePageToken(parent, last);
-        break;
-      }
-      const SQLite::Column data = select.getColumn(0);
-      out->Add()->ParseFromArray(data.getBlob(), data.getBytes());
-      last.clear();
-      for (size_t k = 0; k < order.keys.size(); ++k) {
-        const SQLite::Column column = select.getColumn(static_cast<int>(k + 1));
-        if (order.keys[k].is_int) {
-          last.push_back(column.getInt64());
-        } else {
-          last.push_back(column.getString());
-        }
-      }
-    }
-    select.reset();
-    return absl::OkStatus();
-  });
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* TicketService::ListTicketNotes(grpc::CallbackServerContext* context,
                                                          const v1::ListTicketNotesRequest* request,
@@ -369,9 +290,9 @@ grpc::ServerUnaryReactor* TicketService::ListTicketNotes(grpc::CallbackServerCon
       runtime_, context, "ListTicketNotes", request, response,
       [this](const CallContext&, const v1::ListTicketNotesRequest& req,
              v1::ListTicketNotesResponse* resp) {
-        return ListTicketRows(
-            runtime_, req.parent(), req.page_size(), req.page_token(), "ticket_notes",
-            api::OrderBy{{{"create_time", false, true}, {"note_id", false, false}}},
+        return ListChildRows(
+            runtime_, TicketTable(), "ticket_id", req.parent(), req.page_size(), req.page_token(),
+            "ticket_notes", api::OrderBy{{{"create_time", false, true}, {"note_id", false, false}}},
             resp->mutable_ticket_notes(), resp->mutable_next_page_token());
       });
 }
@@ -382,10 +303,11 @@ grpc::ServerUnaryReactor* TicketService::ListTicketEvents(
   return server::RunUnary(runtime_, context, "ListTicketEvents", request, response,
                           [this](const CallContext&, const v1::ListTicketEventsRequest& req,
                                  v1::ListTicketEventsResponse* resp) {
-                            return ListTicketRows(
-                                runtime_, req.parent(), req.page_size(), req.page_token(),
-                                "ticket_events", api::OrderBy{{{"sequence", false, true}}},
-                                resp->mutable_ticket_events(), resp->mutable_next_page_token());
+                            return ListChildRows(runtime_, TicketTable(), "ticket_id", req.parent(),
+                                                 req.page_size(), req.page_token(), "ticket_events",
+                                                 api::OrderBy{{{"sequence", false, true}}},
+                                                 resp->mutable_ticket_events(),
+                                                 resp->mutable_next_page_token());
                           });
 }
 

@@ -117,7 +117,8 @@ if call --data '{"lead":{"displayName":"x","source":"LEAD_SOURCE_WEB","contact":
 fi
 grep -q 'lead.contact.email' "$work/err" || fail "expected the field lead.contact.email: $(cat "$work/err")"
 desk_services=$(call --list-services "http://127.0.0.1:$desk_port") || fail "servicedesk list-services"
-for s in crm.servicedesk.v1.TicketService crm.servicedesk.v1.InstalledBaseService crm.feed.v1.ChangeFeedService; do
+for s in crm.servicedesk.v1.TicketService crm.servicedesk.v1.InstalledBaseService \
+    crm.servicedesk.v1.SlaService crm.servicedesk.v1.KnowledgeService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$desk_services" || fail "servicedesk reflection does not list $s: $desk_services"
 done
 customer=$(grep -o '"name": "partners/[^"]*"' <<<"$created" | head -1 | cut -d'"' -f4)
@@ -125,4 +126,11 @@ ticket=$(call --data "{\"ticket\":{\"type\":\"TICKET_TYPE_INCIDENT\",\"title\":\
   \"customer\":\"$customer\",\"channel\":\"TICKET_CHANNEL_PHONE\"}}" \
   "http://127.0.0.1:$desk_port/crm.servicedesk.v1.TicketService/CreateTicket") || fail "create ticket"
 grep -q '"status": "TICKET_STATUS_NEW"' <<<"$ticket" || fail "a new ticket should be NEW: $ticket"
+call --data '{"knowledgeArticle":{"title":"Monitor flickers after warming up","symptoms":"Flickers after ten minutes",
+  "solution":"Replace the inverter board","state":"ARTICLE_STATE_PUBLISHED"}}' \
+  "http://127.0.0.1:$desk_port/crm.servicedesk.v1.KnowledgeService/CreateKnowledgeArticle" >/dev/null ||
+  fail "create article"
+found=$(call --data '{"query":"monitor flick*"}' \
+  "http://127.0.0.1:$desk_port/crm.servicedesk.v1.KnowledgeService/SearchKnowledgeArticles") || fail "search"
+grep -q '"snippet": "\[Monitor\] \[flickers\]' <<<"$found" || fail "the article should be found: $found"
 echo "buf curl smoke: ok"

@@ -9,8 +9,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace crm::loadgen {
@@ -61,6 +64,60 @@ class Latencies {
   std::vector<double> all_;
   bool sorted_ = false;
 };
+
+// A channel of its own per client thread: a distinct channel argument keeps
+// gRPC from sharing one connection between them.
+inline std::shared_ptr<grpc::Channel> ClientChannel(const std::string& target, int client) {
+  grpc::ChannelArguments args;
+  args.SetInt("crm.client", client);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+struct LoopResult {
+  Latencies latencies_ms;
+  long errors = 0;
+};
+
+// Closed loop: `clients` threads each call as fast as they can for
+// `seconds`. `make_call(client)` gives a thread its call, which is passed a
+// running count; the first error is printed under `what`.
+inline LoopResult RunClosedLoop(
+    int clients, int seconds, const std::string& what,
+    const std::function<std::function<grpc::Status(long n)>(int client)>& make_call) {
+  using Clock = std::chrono::steady_clock;
+  LoopResult result;
+  std::mutex mu;
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int client = 0; client < clients; ++client) {
+    threads.emplace_back([&, client] {
+      std::function<grpc::Status(long)> call = make_call(client);
+      std::vector<double> mine;
+      long errors = 0;
+      for (long n = 0; Clock::now() < end; ++n) {
+        const auto started = Clock::now();
+        const grpc::Status status = call(n);
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+        if (!status.ok() && errors++ == 0) CheckStatus(status, what);
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      result.latencies_ms.Add(mine);
+      result.errors += errors;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return result;
+}
+
+// "name: calls=N errors=N throughput=N/s p50=..ms p99=..ms".
+inline void PrintLoop(const std::string& name, int clients, int seconds, LoopResult& result) {
+  std::printf(
+      "%s clients=%d seconds=%d calls=%zu errors=%ld throughput=%.0f/s p50=%.2fms "
+      "p99=%.2fms\n",
+      name.c_str(), clients, seconds, result.latencies_ms.size(), result.errors,
+      result.latencies_ms.size() / static_cast<double>(seconds),
+      result.latencies_ms.Percentile(0.5), result.latencies_ms.Percentile(0.99));
+}
 
 }  // namespace crm::loadgen
 
