@@ -16,6 +16,20 @@ bool IsSerialNumber(const std::string& serial) {
   return !serial.empty() && serial.size() <= 60 && validation::IsAsciiAlnumOr(serial, "-/.");
 }
 
+void CheckCoverage(const google::protobuf::RepeatedField<int>& coverage, const std::string& field,
+                   Violations* out) {
+  if (coverage.empty()) {
+    out->Add(field, "needs at least one kind of coverage");
+    return;
+  }
+  validation::CheckEnumList(coverage, 3, v1::WarrantyCoverage_IsValid, field, out);
+}
+
+bool Covers(const google::type::Date& start, const google::type::Date& end,
+            const google::type::Date& day) {
+  return api::CompareDates(start, day) <= 0 && api::CompareDates(end, day) >= 0;
+}
+
 }  // namespace
 
 void ValidateComponent(const v1::InstalledComponent& component, const std::string& path,
@@ -64,39 +78,74 @@ void ValidateWarranty(const v1::Warranty& warranty, const std::string& path, Vio
     validation::CheckOptionalReference(warranty.component(), "installedComponents", component, out);
   }
   validation::CheckRequiredText(warranty.display_name(), 200, Child(path, "display_name"), out);
-  const std::string coverage = Child(path, "coverage");
-  if (warranty.coverage().empty()) out->Add(coverage, "needs at least one kind of coverage");
-  std::set<int> seen;
-  for (int i = 0; i < warranty.coverage_size(); ++i) {
-    const std::string at = Element(coverage, i);
-    if (validation::CheckRequiredEnum(warranty.coverage(i), v1::WarrantyCoverage_IsValid, at,
-                                      out) &&
-        !seen.insert(warranty.coverage(i)).second) {
-      out->Add(at, "is listed twice");
-    }
-  }
+  CheckCoverage(warranty.coverage(), Child(path, "coverage"), out);
   validation::CheckDateRange(warranty.start_date(), Child(path, "start_date"), warranty.end_date(),
                              Child(path, "end_date"), 0, out);
 }
 
+void ValidateServiceContract(const v1::ServiceContract& contract, const std::string& path,
+                             Violations* out) {
+  const std::string customer = Child(path, "customer");
+  if (contract.customer().empty()) {
+    out->Add(customer, "is required");
+  } else {
+    validation::CheckOptionalReference(contract.customer(), "partners", customer, out);
+  }
+  validation::CheckRequiredText(contract.display_name(), 200, Child(path, "display_name"), out);
+  const std::string components = Child(path, "components");
+  if (contract.components().empty()) {
+    out->Add(components, "needs at least one component");
+  } else if (validation::CheckMaxEntries(contract.components_size(), 500, components, out)) {
+    std::set<std::string> seen;
+    for (int i = 0; i < contract.components_size(); ++i) {
+      const std::string at = Element(components, i);
+      if (contract.components(i).empty()) {
+        out->Add(at, "is required");
+      } else if (!seen.insert(contract.components(i)).second) {
+        out->Add(at, "is listed twice");
+      } else {
+        validation::CheckOptionalReference(contract.components(i), "installedComponents", at, out);
+      }
+    }
+  }
+  CheckCoverage(contract.coverage(), Child(path, "coverage"), out);
+  validation::CheckDateRange(contract.start_date(), Child(path, "start_date"), contract.end_date(),
+                             Child(path, "end_date"), 0, out);
+  validation::CheckOptionalReference(contract.response_profile(), "slaPolicies",
+                                     Child(path, "response_profile"), out);
+  validation::CheckOptionalReference(contract.sales_contract(), "contracts",
+                                     Child(path, "sales_contract"), out);
+}
+
 v1::Entitlement EntitlementOn(const v1::InstalledComponent& component,
                               const std::vector<v1::Warranty>& warranties,
+                              const std::vector<v1::ServiceContract>& contracts,
                               const google::type::Date& day) {
   v1::Entitlement entitlement;
   entitlement.set_component(component.name());
   entitlement.set_customer(component.customer());
   std::set<int> coverage;
-  for (const v1::Warranty& warranty : warranties) {
-    if (api::CompareDates(warranty.start_date(), day) > 0 ||
-        api::CompareDates(warranty.end_date(), day) < 0) {
-      continue;
+  auto extend_until = [&](const google::type::Date& end) {
+    if (!entitlement.has_covered_until() ||
+        api::CompareDates(end, entitlement.covered_until()) > 0) {
+      *entitlement.mutable_covered_until() = end;
     }
+  };
+  for (const v1::Warranty& warranty : warranties) {
+    if (!Covers(warranty.start_date(), warranty.end_date(), day)) continue;
     entitlement.set_covered(true);
     entitlement.add_warranties(warranty.name());
     for (int c : warranty.coverage()) coverage.insert(c);
-    if (!entitlement.has_covered_until() ||
-        api::CompareDates(warranty.end_date(), entitlement.covered_until()) > 0) {
-      *entitlement.mutable_covered_until() = warranty.end_date();
+    extend_until(warranty.end_date());
+  }
+  for (const v1::ServiceContract& contract : contracts) {
+    if (!Covers(contract.start_date(), contract.end_date(), day)) continue;
+    entitlement.set_covered(true);
+    entitlement.add_service_contracts(contract.name());
+    for (int c : contract.coverage()) coverage.insert(c);
+    extend_until(contract.end_date());
+    if (entitlement.response_profile().empty()) {
+      entitlement.set_response_profile(contract.response_profile());
     }
   }
   for (int c : coverage) entitlement.add_coverage(static_cast<v1::WarrantyCoverage>(c));

@@ -15,9 +15,13 @@ void ValidateComponent(const v1::InstalledComponent& component, const std::strin
                        Violations* out);
 void ValidateWarranty(const v1::Warranty& warranty, const std::string& path, Violations* out);
 
-// What `warranties` of `component` give on `day`.
+void ValidateServiceContract(const v1::ServiceContract& contract, const std::string& path,
+                             Violations* out);
+
+// What `warranties` and service `contracts` of `component` give on `day`.
 v1::Entitlement EntitlementOn(const v1::InstalledComponent& component,
                               const std::vector<v1::Warranty>& warranties,
+                              const std::vector<v1::ServiceContract>& contracts,
                               const google::type::Date& day);
 
 }  // namespace crm::servicedesk

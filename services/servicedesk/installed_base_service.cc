@@ -6,6 +6,7 @@
 #include "common/server/resource_handlers.h"
 #include "common/validation/field_checks.h"
 #include "services/partners/client/partner_refs.h"
+#include "services/servicedesk/entitlement_store.h"
 #include "services/servicedesk/installed_base_rules.h"
 #include "services/servicedesk/schema.h"
 
@@ -105,6 +106,62 @@ ResourceKind<v1::Warranty> Warranties() {
     return absl::OkStatus();
   };
   return kind;
+}
+
+// The components are the customer's and can be covered; the response
+// profile exists. The contract's components are indexed for entitlements.
+absl::Status CheckContractStored(db::Connection& c, const v1::ServiceContract*,
+                                 const v1::ServiceContract& contract) {
+  for (int i = 0; i < contract.components_size(); ++i) {
+    const std::string field = absl::StrCat("service_contract.components[", i, "]");
+    auto component =
+        InstalledComponentTable().Load<v1::InstalledComponent>(c, IdOf(contract.components(i)));
+    if (!component) return NotFound(contract.components(i));
+    if (component->resource.customer() != contract.customer()) {
+      return FailedPrecondition(
+          "OTHER_CUSTOMER", field,
+          absl::StrCat(contract.components(i), " belongs to ", component->resource.customer()));
+    }
+    if (component->resource.kind() == v1::COMPONENT_KIND_TEXT_ITEM) {
+      return FailedPrecondition("TEXT_ITEM", field,
+                                absl::StrCat(contract.components(i), " is a text item"));
+    }
+  }
+  if (!contract.response_profile().empty() &&
+      !SlaPolicyTable().Exists(c, IdOf(contract.response_profile()))) {
+    return NotFound(contract.response_profile());
+  }
+  IndexContractComponents(c, contract);
+  return absl::OkStatus();
+}
+
+ResourceKind<v1::ServiceContract> Contracts(partners::PartnersClient* partners) {
+  ResourceKind<v1::ServiceContract> kind;
+  kind.table = &ServiceContractTable();
+  kind.field = "service_contract";
+  kind.update_rules = {{"customer"}, {}};
+  kind.validate = ValidateServiceContract;
+  if (partners != nullptr) {
+    kind.check_peers = [partners](const CallContext& call, const v1::ServiceContract& named,
+                                  v1::ServiceContract* sent) -> absl::Status {
+      if (named.customer().empty()) return absl::OkStatus();
+      return partners::ResolvePartnerRefs(
+          *partners, call.deadline,
+          {{sent->mutable_customer(), "service_contract.customer", partners::PartnerNeed::kExists}},
+          {}, nullptr);
+    };
+  }
+  kind.check_stored = CheckContractStored;
+  return kind;
+}
+
+const std::vector<api::FilterField>& ContractFilterFields() {
+  static const auto* fields = new std::vector<api::FilterField>{
+      {"customer", api::FieldType::kString, "customer", {}},
+      {"start_date", api::FieldType::kDate, "start_date", {}},
+      {"end_date", api::FieldType::kDate, "end_date", {}},
+  };
+  return *fields;
 }
 
 const std::vector<api::FilterField>& ComponentFilterFields() {
@@ -230,6 +287,61 @@ grpc::ServerUnaryReactor* InstalledBaseService::ListWarranties(
       });
 }
 
+grpc::ServerUnaryReactor* InstalledBaseService::CreateServiceContract(
+    grpc::CallbackServerContext* context, const v1::CreateServiceContractRequest* request,
+    v1::ServiceContract* response) {
+  return server::RunUnary(
+      runtime_, context, "CreateServiceContract", request, response,
+      [this](const CallContext& call, const v1::CreateServiceContractRequest& req,
+             v1::ServiceContract* resp) {
+        return server::CreateResource(
+            runtime_, call, Contracts(partners_.get()), "", "",
+            req.has_service_contract() ? &req.service_contract() : nullptr, req.request_id(), req,
+            resp);
+      });
+}
+
+grpc::ServerUnaryReactor* InstalledBaseService::GetServiceContract(
+    grpc::CallbackServerContext* context, const v1::GetServiceContractRequest* request,
+    v1::ServiceContract* response) {
+  return server::RunUnary(runtime_, context, "GetServiceContract", request, response,
+                          [this](const CallContext&, const v1::GetServiceContractRequest& req,
+                                 v1::ServiceContract* resp) {
+                            return server::GetResource(runtime_, Contracts(nullptr), req.name(),
+                                                       resp);
+                          });
+}
+
+grpc::ServerUnaryReactor* InstalledBaseService::ListServiceContracts(
+    grpc::CallbackServerContext* context, const v1::ListServiceContractsRequest* request,
+    v1::ListServiceContractsResponse* response) {
+  return server::RunUnary(runtime_, context, "ListServiceContracts", request, response,
+                          [this](const CallContext&, const v1::ListServiceContractsRequest& req,
+                                 v1::ListServiceContractsResponse* resp) -> absl::Status {
+                            absl::StatusOr<server::ListQuery> query = server::FilteredListQuery(
+                                req.page_size(), req.page_token(), req.filter(), "",
+                                ContractFilterFields(), OldestFirstFields(), "create_time");
+                            if (!query.ok()) return query.status();
+                            return server::ListResources(runtime_, Contracts(nullptr), *query,
+                                                         resp->mutable_service_contracts(),
+                                                         resp->mutable_next_page_token());
+                          });
+}
+
+grpc::ServerUnaryReactor* InstalledBaseService::UpdateServiceContract(
+    grpc::CallbackServerContext* context, const v1::UpdateServiceContractRequest* request,
+    v1::ServiceContract* response) {
+  return server::RunUnary(
+      runtime_, context, "UpdateServiceContract", request, response,
+      [this](const CallContext& call, const v1::UpdateServiceContractRequest& req,
+             v1::ServiceContract* resp) {
+        return server::UpdateResource(
+            runtime_, call, Contracts(partners_.get()),
+            req.has_service_contract() ? &req.service_contract() : nullptr, req.update_mask(),
+            resp);
+      });
+}
+
 grpc::ServerUnaryReactor* InstalledBaseService::CheckEntitlement(
     grpc::CallbackServerContext* context, const v1::CheckEntitlementRequest* request,
     v1::Entitlement* response) {
@@ -267,12 +379,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::CheckEntitlement(
                                       absl::StrCat("objects of ", absl::StrJoin(products, ", "),
                                                    " have it; name the product"));
           }
-          std::vector<v1::Warranty> warranties;
-          WarrantyTable().ForEach<v1::Warranty>(
-              c, {"component = ?", {found[0].name()}},
-              api::OrderBy{{{"start_date", false, false}, {"id", false, false}}},
-              [&](const v1::Warranty& warranty) { warranties.push_back(warranty); });
-          *resp = EntitlementOn(found[0], warranties, day);
+          *resp = LoadEntitlement(c, found[0], day);
           return absl::OkStatus();
         });
       });

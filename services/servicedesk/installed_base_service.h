@@ -36,6 +36,18 @@ class InstalledBaseService final : public v1::InstalledBaseService::CallbackServ
   grpc::ServerUnaryReactor* ListWarranties(grpc::CallbackServerContext* context,
                                            const v1::ListWarrantiesRequest* request,
                                            v1::ListWarrantiesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateServiceContract(grpc::CallbackServerContext* context,
+                                                  const v1::CreateServiceContractRequest* request,
+                                                  v1::ServiceContract* response) override;
+  grpc::ServerUnaryReactor* GetServiceContract(grpc::CallbackServerContext* context,
+                                               const v1::GetServiceContractRequest* request,
+                                               v1::ServiceContract* response) override;
+  grpc::ServerUnaryReactor* ListServiceContracts(
+      grpc::CallbackServerContext* context, const v1::ListServiceContractsRequest* request,
+      v1::ListServiceContractsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateServiceContract(grpc::CallbackServerContext* context,
+                                                  const v1::UpdateServiceContractRequest* request,
+                                                  v1::ServiceContract* response) override;
   grpc::ServerUnaryReactor* CheckEntitlement(grpc::CallbackServerContext* context,
                                              const v1::CheckEntitlementRequest* request,
                                              v1::Entitlement* response) override;

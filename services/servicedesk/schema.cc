@@ -6,6 +6,7 @@
 #include "common/feed/change_feed.h"
 #include "crm/servicedesk/v1/installed_base.pb.h"
 #include "crm/servicedesk/v1/knowledge.pb.h"
+#include "crm/servicedesk/v1/return.pb.h"
 #include "crm/servicedesk/v1/service_order.pb.h"
 #include "crm/servicedesk/v1/sla.pb.h"
 #include "crm/servicedesk/v1/ticket.pb.h"
@@ -23,6 +24,12 @@ const v1::KnowledgeArticle& AsArticle(const Message& m) {
 const v1::SparePart& AsPart(const Message& m) { return static_cast<const v1::SparePart&>(m); }
 const v1::ServiceOrder& AsOrder(const Message& m) {
   return static_cast<const v1::ServiceOrder&>(m);
+}
+const v1::ReturnAuthorization& AsReturn(const Message& m) {
+  return static_cast<const v1::ReturnAuthorization&>(m);
+}
+const v1::ServiceContract& AsContract(const Message& m) {
+  return static_cast<const v1::ServiceContract&>(m);
 }
 const v1::SlaPolicy& AsPolicy(const Message& m) { return static_cast<const v1::SlaPolicy&>(m); }
 
@@ -80,6 +87,25 @@ CREATE TABLE service_confirmations (
 ) WITHOUT ROWID;
 CREATE INDEX service_confirmations_by_time
   ON service_confirmations (order_id, create_time, confirmation_id);
+)sql";
+
+// Which components a service contract covers, to find a component's
+// contracts.
+constexpr char kServiceContractsV6[] = R"sql(
+CREATE INDEX service_contracts_by_time ON service_contracts (create_time, id);
+CREATE INDEX service_contracts_by_customer ON service_contracts (customer);
+CREATE TABLE contract_components (
+  component TEXT NOT NULL,
+  contract_id TEXT NOT NULL,
+  PRIMARY KEY (component, contract_id)
+) WITHOUT ROWID;
+CREATE INDEX contract_components_by_contract ON contract_components (contract_id);
+)sql";
+
+constexpr char kReturnsV5[] = R"sql(
+CREATE INDEX return_authorizations_by_time ON return_authorizations (create_time, id);
+CREATE INDEX return_authorizations_by_component ON return_authorizations (component, state);
+CREATE INDEX return_authorizations_by_customer ON return_authorizations (customer);
 )sql";
 
 // The columns tickets had in migration 1.
@@ -239,6 +265,32 @@ const db::ResourceTable& ServiceOrderTable() {
   return *table;
 }
 
+const db::ResourceTable& ReturnAuthorizationTable() {
+  static const auto* table = new db::ResourceTable(
+      "return_authorizations", "returnAuthorizations",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsReturn(m).customer(); }},
+       {"component", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsReturn(m).component(); }},
+       {"ticket", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsReturn(m).ticket(); }},
+       {"state", "INTEGER NOT NULL",
+        [](const Message& m) -> db::SqlValue { return int64_t{AsReturn(m).state()}; }}});
+  return *table;
+}
+
+const db::ResourceTable& ServiceContractTable() {
+  static const auto* table = new db::ResourceTable(
+      "service_contracts", "serviceContracts",
+      {{"customer", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return AsContract(m).customer(); }},
+       {"start_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return DateText(AsContract(m).start_date()); }},
+       {"end_date", "TEXT NOT NULL",
+        [](const Message& m) -> db::SqlValue { return DateText(AsContract(m).end_date()); }}});
+  return *table;
+}
+
 const db::ResourceTable& SlaCalendarTable() {
   static const auto* table = new db::ResourceTable("sla_calendars", "slaCalendars", {});
   return *table;
@@ -271,6 +323,8 @@ std::vector<db::Migration> Migrations() {
       {4, "field service: technicians, spare parts, service orders, confirmations",
        absl::StrCat(TechnicianTable().Schema(), SparePartTable().Schema(),
                     ServiceOrderTable().Schema(), kFieldServiceV4)},
+      {5, "returns and repairs", absl::StrCat(ReturnAuthorizationTable().Schema(), kReturnsV5)},
+      {6, "service contracts", absl::StrCat(ServiceContractTable().Schema(), kServiceContractsV6)},
   };
 }
 

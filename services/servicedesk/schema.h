@@ -16,6 +16,8 @@ const db::ResourceTable& KnowledgeArticleTable();
 const db::ResourceTable& TechnicianTable();
 const db::ResourceTable& SparePartTable();
 const db::ResourceTable& ServiceOrderTable();
+const db::ResourceTable& ReturnAuthorizationTable();
+const db::ResourceTable& ServiceContractTable();
 const db::ResourceTable& SlaCalendarTable();
 const db::ResourceTable& SlaPolicyTable();
 

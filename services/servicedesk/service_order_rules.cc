@@ -292,6 +292,9 @@ void ComputeConfirmationAmounts(const v1::ServiceOrder& order,
     for (const std::string& warranty : entitlement.warranties()) {
       confirmation->add_covered_by(warranty);
     }
+    for (const std::string& contract : entitlement.service_contracts()) {
+      confirmation->add_covered_by(contract);
+    }
   }
   auto set = [&](money::Nanos amount, crm::type::v1::Money* out) {
     if (auto m = money::FromNanos(amount, currency)) *out = *m;

@@ -14,10 +14,11 @@
 #include "crm/servicedesk/v1/ticket.pb.h"
 #include "services/partners/client/partner_refs.h"
 #include "services/servicedesk/child_rows.h"
-#include "services/servicedesk/installed_base_rules.h"
+#include "services/servicedesk/entitlement_store.h"
 #include "services/servicedesk/parts_stock.h"
 #include "services/servicedesk/schema.h"
 #include "services/servicedesk/service_order_rules.h"
+#include "services/servicedesk/service_order_store.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -109,37 +110,14 @@ absl::Status RequireOpenOrder(const v1::ServiceOrder& order) {
   return absl::OkStatus();
 }
 
-// The order's ticket and component exist and are the customer's.
-absl::Status CheckOrderReferences(db::Connection& c, const v1::ServiceOrder& order) {
-  if (!order.ticket().empty()) {
-    auto ticket = TicketTable().Load<v1::Ticket>(c, IdOf(order.ticket()));
-    if (!ticket) return NotFound(order.ticket());
-    if (ticket->resource.customer() != order.customer()) {
-      return FailedPrecondition(
-          "OTHER_CUSTOMER", "service_order.ticket",
-          absl::StrCat(order.ticket(), " is of ", ticket->resource.customer()));
-    }
-  }
-  if (!order.component().empty()) {
-    auto component =
-        InstalledComponentTable().Load<v1::InstalledComponent>(c, IdOf(order.component()));
-    if (!component) return NotFound(order.component());
-    if (component->resource.customer() != order.customer()) {
-      return FailedPrecondition(
-          "OTHER_CUSTOMER", "service_order.component",
-          absl::StrCat(order.component(), " belongs to ", component->resource.customer()));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Open orders of `technician` on `day`, other than `except_id`.
+// Orders of `technician` on `day` that are not cancelled (done ones took
+// their time too), other than `except_id`.
 int64_t OrdersOn(db::Connection& c, const std::string& technician, const google::type::Date& day,
                  const std::string& except_id) {
   return c.QueryInt64(
       "SELECT count(*) FROM service_orders WHERE technician = ?1 AND planned_date = ?2 "
-      "AND state = ?3 AND id != ?4",
-      {technician, api::IsoDate(day), int64_t{v1::SERVICE_ORDER_STATE_OPEN}, except_id});
+      "AND state != ?3 AND id != ?4",
+      {technician, api::IsoDate(day), int64_t{v1::SERVICE_ORDER_STATE_CANCELLED}, except_id});
 }
 
 // Picks the technician for `order`: the one named if qualified and free,
@@ -186,21 +164,6 @@ absl::StatusOr<std::string> ChooseTechnician(db::Connection& c, const v1::Servic
                                            " is free on ", api::IsoDate(day)));
   }
   return best;
-}
-
-// What the warranties of the order's component cover on `day`.
-v1::Entitlement EntitlementFor(db::Connection& c, const v1::ServiceOrder& order,
-                               const google::type::Date& day) {
-  if (order.component().empty()) return v1::Entitlement();
-  auto component =
-      InstalledComponentTable().Load<v1::InstalledComponent>(c, IdOf(order.component()));
-  if (!component) return v1::Entitlement();
-  std::vector<v1::Warranty> warranties;
-  WarrantyTable().ForEach<v1::Warranty>(
-      c, {"component = ?", {order.component()}},
-      api::OrderBy{{{"start_date", false, false}, {"id", false, false}}},
-      [&](const v1::Warranty& warranty) { warranties.push_back(warranty); });
-  return EntitlementOn(component->resource, warranties, day);
 }
 
 const std::vector<api::FilterField>& OrderFilterFields() {
@@ -400,19 +363,10 @@ grpc::ServerUnaryReactor* ServiceOrderService::CreateServiceOrder(
         return runtime_.db().Write([&](db::Connection& c) -> absl::Status {
           return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
                               api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
-                                if (absl::Status s = CheckOrderReferences(c, order); !s.ok())
-                                  return s;
-                                const std::string id = api::NewId();
-                                std::map<std::string, std::string> part_names;
-                                if (absl::Status s = ReserveParts(c, call, id, &order, &part_names);
-                                    !s.ok()) {
-                                  return s;
-                                }
-                                server::InsertNewResource(c, call, ServiceOrderTable(), id, &order,
-                                                          req.request_id());
-                                if (!order.missing_parts().empty()) {
-                                  TellCustomerAboutParts(c, call, order, part_names);
-                                }
+                                absl::StatusOr<v1::ServiceOrder> made =
+                                    InsertServiceOrder(c, call, std::move(order), req.request_id());
+                                if (!made.ok()) return made.status();
+                                order = *std::move(made);
                                 *resp = order;
                                 return absl::OkStatus();
                               });
@@ -561,9 +515,11 @@ grpc::ServerUnaryReactor* ServiceOrderService::CreateServiceConfirmation(
                   }
                   unit_prices[part.name()] = money::ToNanos(part.unit_price());
                 }
-                ComputeConfirmationAmounts(stored, unit_prices,
-                                           EntitlementFor(c, stored, confirmation.work_date()),
-                                           &confirmation);
+                ComputeConfirmationAmounts(
+                    stored, unit_prices,
+                    LoadEntitlement(c, stored.component(), confirmation.work_date())
+                        .value_or(v1::Entitlement()),
+                    &confirmation);
                 const std::string confirmation_id = api::NewId();
                 confirmation.set_name(
                     absl::StrCat(req.parent(), "/confirmations/", confirmation_id));
@@ -580,6 +536,7 @@ grpc::ServerUnaryReactor* ServiceOrderService::CreateServiceConfirmation(
                 if (confirmation.final()) {
                   stored.set_state(v1::SERVICE_ORDER_STATE_COMPLETED);
                   stored.clear_missing_parts();
+                  stored.clear_parts_status();
                   server::ReplaceResource(c, call, ServiceOrderTable(), *order_id, &order->revision,
                                           &stored);
                   ReleaseReservations(c, call, *order_id);

@@ -4,6 +4,7 @@
 #include "services/partners/client/partners_client.h"
 #include "services/servicedesk/installed_base_service.h"
 #include "services/servicedesk/knowledge_service.h"
+#include "services/servicedesk/return_service.h"
 #include "services/servicedesk/schema.h"
 #include "services/servicedesk/service_order_service.h"
 #include "services/servicedesk/sla_monitor.h"
@@ -19,8 +20,9 @@ server::ServiceSpec ServicedeskSpec() {
   spec.defaults.metrics_address = "127.0.0.1:9404";
   spec.defaults.peers = {{"partners", "127.0.0.1:50051"}};
   spec.grpc_service_names = {
-      "crm.servicedesk.v1.TicketService", "crm.servicedesk.v1.InstalledBaseService",
-      "crm.servicedesk.v1.SlaService", "crm.servicedesk.v1.KnowledgeService"};
+      "crm.servicedesk.v1.TicketService",       "crm.servicedesk.v1.InstalledBaseService",
+      "crm.servicedesk.v1.SlaService",          "crm.servicedesk.v1.KnowledgeService",
+      "crm.servicedesk.v1.ServiceOrderService", "crm.servicedesk.v1.ReturnService"};
   spec.migrations = Migrations();
   // Ticket writes wake the SLA monitor when due times change.
   auto sla_signal = std::make_shared<server::WakeSignal>();
@@ -35,6 +37,7 @@ server::ServiceSpec ServicedeskSpec() {
     services.push_back(std::make_unique<SlaService>(runtime));
     services.push_back(std::make_unique<KnowledgeService>(runtime));
     services.push_back(std::make_unique<ServiceOrderService>(runtime, partners));
+    services.push_back(std::make_unique<ReturnService>(runtime, partners));
     services.push_back(std::make_unique<InstalledBaseService>(runtime, partners));
     return services;
   };

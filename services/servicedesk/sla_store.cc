@@ -1,6 +1,8 @@
 #include "services/servicedesk/sla_store.h"
 
+#include "common/api/dates.h"
 #include "common/api/resource.h"
+#include "services/servicedesk/entitlement_store.h"
 #include "services/servicedesk/schema.h"
 
 namespace crm::servicedesk {
@@ -25,7 +27,18 @@ std::optional<BusinessCalendar> LoadBusinessCalendar(db::Connection& c, const st
   return *std::move(calendar);
 }
 
-std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticket& ticket) {
+std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticket& ticket,
+                                              absl::Time now) {
+  // A service contract's response profile comes first.
+  if (std::optional<v1::Entitlement> entitlement =
+          LoadEntitlement(c, ticket.component(), api::UtcDate(now))) {
+    if (!entitlement->response_profile().empty()) {
+      if (auto policy =
+              SlaPolicyTable().Load<v1::SlaPolicy>(c, IdOf(entitlement->response_profile()))) {
+        return policy->resource;
+      }
+    }
+  }
   std::optional<v1::SlaPolicy> found;
   SlaPolicyTable().ForEach<v1::SlaPolicy>(
       c, db::SqlFragment{},
@@ -41,7 +54,7 @@ std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticke
 }
 
 void GiveSla(db::Connection& c, absl::Time now, const v1::Ticket& before, v1::Ticket* after) {
-  const std::optional<v1::SlaPolicy> policy = ApplicablePolicy(c, *after);
+  const std::optional<v1::SlaPolicy> policy = ApplicablePolicy(c, *after, now);
   std::optional<BusinessCalendar> calendar;
   if (policy) calendar = LoadBusinessCalendar(c, policy->calendar());
   if (!calendar) {

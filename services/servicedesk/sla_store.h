@@ -18,9 +18,13 @@ namespace crm::servicedesk {
 // The calendar `name` as business hours; nullopt when it is gone.
 std::optional<BusinessCalendar> LoadBusinessCalendar(db::Connection& c, const std::string& name);
 
-// The policy with the lowest precedence (then the oldest) that applies to
-// `ticket`, whose sla.customer_class is set; nullopt when none does.
-std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticket& ticket);
+// The policy `ticket` is held to at `now`: the response profile of a
+// service contract covering its component that day, else the policy with
+// the lowest precedence (then the oldest) that applies to it by its
+// customer's class (sla.customer_class), priority and type; nullopt when
+// none does.
+std::optional<v1::SlaPolicy> ApplicablePolicy(db::Connection& c, const v1::Ticket& ticket,
+                                              absl::Time now);
 
 // Gives `after` its service level at `now`: on create (`before` empty) and
 // when the priority changed. The business time the ticket already used

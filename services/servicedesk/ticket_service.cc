@@ -114,7 +114,8 @@ ResourceKind<v1::Ticket> TicketWrites(partners::PartnersClient& partners, const 
     return absl::OkStatus();
   };
   kind.complete = [&call](db::Connection& c, const v1::Ticket& before, v1::Ticket* after) {
-    if (before.name().empty() || before.priority() != after->priority()) {
+    if (before.name().empty() || before.priority() != after->priority() ||
+        before.component() != after->component()) {
       GiveSla(c, call.now, before, after);
     }
   };

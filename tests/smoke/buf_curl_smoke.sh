@@ -118,7 +118,8 @@ fi
 grep -q 'lead.contact.email' "$work/err" || fail "expected the field lead.contact.email: $(cat "$work/err")"
 desk_services=$(call --list-services "http://127.0.0.1:$desk_port") || fail "servicedesk list-services"
 for s in crm.servicedesk.v1.TicketService crm.servicedesk.v1.InstalledBaseService \
-    crm.servicedesk.v1.SlaService crm.servicedesk.v1.KnowledgeService crm.feed.v1.ChangeFeedService; do
+    crm.servicedesk.v1.SlaService crm.servicedesk.v1.KnowledgeService \
+    crm.servicedesk.v1.ServiceOrderService crm.servicedesk.v1.ReturnService crm.feed.v1.ChangeFeedService; do
   grep -qx "$s" <<<"$desk_services" || fail "servicedesk reflection does not list $s: $desk_services"
 done
 customer=$(grep -o '"name": "partners/[^"]*"' <<<"$created" | head -1 | cut -d'"' -f4)
@@ -133,4 +134,7 @@ call --data '{"knowledgeArticle":{"title":"Monitor flickers after warming up","s
 found=$(call --data '{"query":"monitor flick*"}' \
   "http://127.0.0.1:$desk_port/crm.servicedesk.v1.KnowledgeService/SearchKnowledgeArticles") || fail "search"
 grep -q '"snippet": "\[Monitor\] \[flickers\]' <<<"$found" || fail "the article should be found: $found"
+health=$(call --data '{"service":"crm.servicedesk.v1.ReturnService"}' \
+  "http://127.0.0.1:$desk_port/grpc.health.v1.Health/Check") || fail "health of ReturnService"
+grep -q '"status": "SERVING"' <<<"$health" || fail "ReturnService should be SERVING: $health"
 echo "buf curl smoke: ok"
