@@ -42,8 +42,8 @@ int64_t Reserved(db::Connection& c, const std::string& order_id, const std::stri
 }  // namespace
 
 absl::Status ReserveParts(db::Connection& c, const server::CallContext& call,
-                          const std::string& order_id, v1::ServiceOrder* order,
-                          std::map<std::string, std::string>* part_names) {
+                          const std::string& order_id, const std::string& items_field,
+                          v1::ServiceOrder* order, std::map<std::string, std::string>* part_names) {
   order->clear_missing_parts();
   for (int i = 0; i < order->items_size(); ++i) {
     const v1::ServiceOrderItem& item = order->items(i);
@@ -54,7 +54,7 @@ absl::Status ReserveParts(db::Connection& c, const server::CallContext& call,
     (*part_names)[stored.name()] = stored.display_name();
     if (stored.unit_price().currency_code() != order->currency_code()) {
       return FailedPrecondition(
-          "CURRENCY_MISMATCH", absl::StrCat("service_order.items[", i, "].spare_part"),
+          "CURRENCY_MISMATCH", absl::StrCat(items_field, "[", i, "].spare_part"),
           absl::StrCat(stored.name(), " is priced in ", stored.unit_price().currency_code(),
                        ", the order in ", order->currency_code()));
     }

@@ -17,11 +17,12 @@ namespace crm::servicedesk {
 // Reserves the parts of the new order `order_id` from free stock; what is
 // not in stock becomes its missing parts, with the part's delivery date,
 // and sets its expected completion. NOT_FOUND for an unknown part;
-// FAILED_PRECONDITION CURRENCY_MISMATCH when a part is priced in another
-// currency than the order. `part_names` gets each part's display name.
+// FAILED_PRECONDITION CURRENCY_MISMATCH (naming the item under
+// `items_field`) when a part is priced in another currency than the order.
+// `part_names` gets each part's display name.
 absl::Status ReserveParts(db::Connection& c, const server::CallContext& call,
-                          const std::string& order_id, v1::ServiceOrder* order,
-                          std::map<std::string, std::string>* part_names);
+                          const std::string& order_id, const std::string& items_field,
+                          v1::ServiceOrder* order, std::map<std::string, std::string>* part_names);
 
 // Gives back what order `order_id` still holds.
 void ReleaseReservations(db::Connection& c, const server::CallContext& call,

@@ -36,12 +36,14 @@ absl::Status RequireReturnState(const v1::ReturnAuthorization& rma, v1::ReturnSt
 absl::StatusOr<google::type::Date> StepDate(const google::type::Date& sent,
                                             const google::type::Date& previous,
                                             const google::type::Date& today,
-                                            const std::string& field) {
+                                            const std::string& field, bool future_allowed) {
   google::type::Date day = today;
   if (api::IsDateSet(sent)) {
     Violations violations;
     if (!validation::CheckRequiredDate(sent, field, &violations)) return violations.ToStatus();
-    if (api::CompareDates(sent, today) > 0) return InvalidField(field, "is in the future");
+    if (!future_allowed && api::CompareDates(sent, today) > 0) {
+      return InvalidField(field, "is in the future");
+    }
     day = sent;
   }
   if (api::IsDateSet(previous) && api::CompareDates(day, previous) < 0) {

@@ -20,13 +20,14 @@ void ValidateReturn(const v1::ReturnAuthorization& rma, const std::string& path,
 absl::Status RequireReturnState(const v1::ReturnAuthorization& rma, v1::ReturnState expected,
                                 const std::string& step);
 
-// The date a step is recorded on: `sent` when set (a valid date, not after
-// `today`, not before `previous`, else INVALID_ARGUMENT naming `field`),
-// else `today` (not before `previous` either).
+// The date a step is recorded on: `sent` when set (a valid date, not
+// before `previous`, and not after `today` unless `future_allowed` (a
+// step planned ahead), else INVALID_ARGUMENT naming `field`), else `today`
+// (not before `previous` either).
 absl::StatusOr<google::type::Date> StepDate(const google::type::Date& sent,
                                             const google::type::Date& previous,
                                             const google::type::Date& today,
-                                            const std::string& field);
+                                            const std::string& field, bool future_allowed = false);
 
 }  // namespace crm::servicedesk
 

@@ -198,8 +198,9 @@ grpc::ServerUnaryReactor* ReturnService::StartRepair(grpc::CallbackServerContext
                   !s.ok()) {
                 return s;
               }
-              absl::StatusOr<google::type::Date> day = StepDate(
-                  req.start_date(), rma.received_date(), api::UtcDate(call.now), "start_date");
+              absl::StatusOr<google::type::Date> day =
+                  StepDate(req.start_date(), rma.received_date(), api::UtcDate(call.now),
+                           "start_date", true);
               if (!day.ok()) return day.status();
               order.set_customer(rma.customer());
               order.set_component(rma.component());
@@ -207,7 +208,8 @@ grpc::ServerUnaryReactor* ReturnService::StartRepair(grpc::CallbackServerContext
               order.set_description(absl::StrCat("Repair of ", rma.name(), ": ", rma.reason()));
               *order.mutable_planned_date() = *day;
               order.set_state(v1::SERVICE_ORDER_STATE_OPEN);
-              absl::StatusOr<v1::ServiceOrder> made = InsertServiceOrder(c, call, order, "");
+              absl::StatusOr<v1::ServiceOrder> made =
+                  InsertServiceOrder(c, call, order, "", "items");
               if (!made.ok()) return made.status();
               rma.set_repair_order(made->name());
               *rma.mutable_repair_start_date() = *day;

@@ -364,7 +364,8 @@ grpc::ServerUnaryReactor* ServiceOrderService::CreateServiceOrder(
           return api::RunOnce(c, call.method, req.request_id(), api::RequestFingerprint(req),
                               api::TimeToMicros(call.now), resp, [&]() -> absl::Status {
                                 absl::StatusOr<v1::ServiceOrder> made =
-                                    InsertServiceOrder(c, call, std::move(order), req.request_id());
+                                    InsertServiceOrder(c, call, std::move(order), req.request_id(),
+                                                       "service_order.items");
                                 if (!made.ok()) return made.status();
                                 order = *std::move(made);
                                 *resp = order;
@@ -461,6 +462,7 @@ grpc::ServerUnaryReactor* ServiceOrderService::CancelServiceOrder(
           server::ReplaceResource(c, call, ServiceOrderTable(), *order_id, &order->revision,
                                   &order->resource);
           ReleaseReservations(c, call, *order_id);
+          ReopenReturnOf(c, call, order->resource);
           *resp = order->resource;
           return absl::OkStatus();
         });

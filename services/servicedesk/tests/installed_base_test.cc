@@ -18,6 +18,7 @@
 #include "crm/servicedesk/v1/installed_base_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -32,24 +33,9 @@ using crm::testing::Precondition;
 using BaseStub = v1::InstalledBaseService::Stub;
 using PartnerStub = pv1::PartnerService::Stub;
 
-class Base {
+class Base : public crm::servicedesk::testing::DeskBesidePartners {
  public:
-  Base() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    server::ServiceSpec spec = ServicedeskSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec);
-    base_ = v1::InstalledBaseService::NewStub(desk_->channel());
-  }
-
-  std::string Customer(const std::string& name) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_ORGANIZATION);
-    request.mutable_partner()->mutable_organization()->set_legal_name(name);
-    request.mutable_partner()->add_roles()->set_type(pv1::ROLE_TYPE_CUSTOMER);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
-  }
+  Base() { base_ = v1::InstalledBaseService::NewStub(desk_->channel()); }
 
   static v1::InstalledComponent Monitor(const std::string& customer, const std::string& serial) {
     v1::InstalledComponent c;
@@ -91,9 +77,6 @@ class Base {
         .installed_components_size();
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<BaseStub> base_;
 };
 

@@ -20,6 +20,7 @@
 #include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -75,25 +76,12 @@ Response Must(Attempt attempt) {
   return out;
 }
 
-class KnowledgeDesk {
+class KnowledgeDesk : public crm::servicedesk::testing::DeskBesidePartners {
  public:
   KnowledgeDesk() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    server::ServiceSpec spec = ServicedeskSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec);
     kb_ = v1::KnowledgeService::NewStub(desk_->channel());
     tickets_ = v1::TicketService::NewStub(desk_->channel());
     base_ = v1::InstalledBaseService::NewStub(desk_->channel());
-  }
-
-  std::string Customer(const std::string& name) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_ORGANIZATION);
-    request.mutable_partner()->mutable_organization()->set_legal_name(name);
-    request.mutable_partner()->add_roles()->set_type(pv1::ROLE_TYPE_CUSTOMER);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
   }
 
   grpc::Status TryCreate(const v1::KnowledgeArticle& article, v1::KnowledgeArticle* out,
@@ -227,9 +215,6 @@ class KnowledgeDesk {
     return Must<v1::KnowledgeArticle>([&](auto* out) { return TrySolve(article, ticket, out); });
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<KbStub> kb_;
   std::unique_ptr<TicketStub> tickets_;
   std::unique_ptr<BaseStub> base_;

@@ -17,6 +17,7 @@
 #include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -37,26 +38,13 @@ google::type::Date DaysFromToday(int days) {
   return api::DateOf(api::CivilDayOf(api::UtcDate(absl::Now())) + days);
 }
 
-class ContractDesk {
+class ContractDesk : public crm::servicedesk::testing::DeskBesidePartners {
  public:
   ContractDesk() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    server::ServiceSpec spec = ServicedeskSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec);
     base_ = v1::InstalledBaseService::NewStub(desk_->channel());
     orders_ = v1::ServiceOrderService::NewStub(desk_->channel());
     sla_ = v1::SlaService::NewStub(desk_->channel());
     tickets_ = v1::TicketService::NewStub(desk_->channel());
-  }
-
-  std::string Customer(const std::string& name) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_ORGANIZATION);
-    request.mutable_partner()->mutable_organization()->set_legal_name(name);
-    request.mutable_partner()->add_roles()->set_type(pv1::ROLE_TYPE_CUSTOMER);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
   }
 
   std::string Component(const std::string& customer, const std::string& serial,
@@ -144,9 +132,6 @@ class ContractDesk {
     return MustCall(*tickets_, &TicketStub::CreateTicket, request);
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<BaseStub> base_;
   std::unique_ptr<OrderStub> orders_;
   std::unique_ptr<SlaStub> sla_;

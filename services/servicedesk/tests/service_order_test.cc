@@ -21,6 +21,7 @@
 #include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -103,27 +104,13 @@ std::string Ok(const grpc::Status& s) {
   return s.ok() ? "OK" : Outcome(s) + ": " + s.error_message();
 }
 
-class FieldDesk {
+class FieldDesk : public crm::servicedesk::testing::DeskBesidePartners {
  public:
   FieldDesk() {
-    partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    server::ServiceSpec spec = ServicedeskSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec);
     orders_ = v1::ServiceOrderService::NewStub(desk_->channel());
     tickets_ = v1::TicketService::NewStub(desk_->channel());
     base_ = v1::InstalledBaseService::NewStub(desk_->channel());
   }
-
-  std::string Partner(const std::string& family_name, pv1::RoleType role) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_PERSON);
-    request.mutable_partner()->mutable_person()->set_family_name(family_name);
-    request.mutable_partner()->add_roles()->set_type(role);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
-  }
-  std::string Customer(const std::string& name) { return Partner(name, pv1::ROLE_TYPE_CUSTOMER); }
 
   grpc::Status TryTechnician(const std::string& partner, const Strings& skills, int capacity,
                              v1::Technician* out, const std::vector<Date>& absences = {}) {
@@ -284,9 +271,6 @@ class FieldDesk {
     return MustCall(*base_, &BaseStub::CreateWarranty, request).name();
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<OrderStub> orders_;
   std::unique_ptr<TicketStub> tickets_;
   std::unique_ptr<BaseStub> base_;

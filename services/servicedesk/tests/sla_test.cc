@@ -27,6 +27,7 @@
 #include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -89,29 +90,12 @@ v1::SlaPolicy Policy(const std::string& display_name, const std::string& calenda
   return policy;
 }
 
-class SlaDesk {
+class SlaDesk : public crm::servicedesk::testing::DeskBesidePartners {
  public:
-  // The metrics endpoint only when asked for: it takes seconds to stop.
-  explicit SlaDesk(bool with_metrics = false) {
-    partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-    partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-    server::ServiceSpec spec = ServicedeskSpec();
-    spec.defaults.peers["partners"] = partners_->address();
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec, with_metrics);
+  explicit SlaDesk(bool with_metrics = false) : DeskBesidePartners(with_metrics) {
     tickets_ = v1::TicketService::NewStub(desk_->channel());
     sla_ = v1::SlaService::NewStub(desk_->channel());
     feed_ = std::make_unique<crm::testing::FeedReader>(desk_->channel());
-  }
-
-  // An organisation in the customer role of `customer_class`.
-  std::string Customer(const std::string& legal_name, pv1::CustomerClass customer_class) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_ORGANIZATION);
-    request.mutable_partner()->mutable_organization()->set_legal_name(legal_name);
-    pv1::Role* role = request.mutable_partner()->add_roles();
-    role->set_type(pv1::ROLE_TYPE_CUSTOMER);
-    role->mutable_customer()->set_customer_class(customer_class);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
   }
 
   grpc::Status TryCalendar(const v1::SlaCalendar& calendar, v1::SlaCalendar* out) {
@@ -243,9 +227,6 @@ class SlaDesk {
     return std::nullopt;
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<TicketStub> tickets_;
   std::unique_ptr<SlaStub> sla_;
   std::unique_ptr<crm::testing::FeedReader> feed_;

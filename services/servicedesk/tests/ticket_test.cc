@@ -17,6 +17,7 @@
 #include "crm/servicedesk/v1/ticket_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
+#include "services/servicedesk/tests/desk_fixture.h"
 
 namespace crm::servicedesk {
 namespace {
@@ -31,27 +32,10 @@ using PartnerStub = pv1::PartnerService::Stub;
 using TicketStub = v1::TicketService::Stub;
 using Strings = std::vector<std::string>;
 
-class Desk {
+class Desk : public crm::servicedesk::testing::DeskBesidePartners {
  public:
-  explicit Desk(bool partners_up = true) {
-    server::ServiceSpec spec = ServicedeskSpec();
-    if (partners_up) {
-      partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
-      partner_stub_ = pv1::PartnerService::NewStub(partners_->channel());
-      spec.defaults.peers["partners"] = partners_->address();
-    } else {
-      spec.defaults.peers["partners"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
-    }
-    desk_ = std::make_unique<crm::testing::InProcessService>(spec);
+  explicit Desk(bool partners_up = true) : DeskBesidePartners(false, partners_up) {
     tickets_ = v1::TicketService::NewStub(desk_->channel());
-  }
-
-  std::string Partner(const std::string& family_name, pv1::RoleType role) {
-    pv1::CreatePartnerRequest request;
-    request.mutable_partner()->set_category(pv1::PARTNER_CATEGORY_PERSON);
-    request.mutable_partner()->mutable_person()->set_family_name(family_name);
-    request.mutable_partner()->add_roles()->set_type(role);
-    return MustCall(*partner_stub_, &PartnerStub::CreatePartner, request).name();
   }
 
   v1::Ticket Draft(const std::string& customer) {
@@ -116,9 +100,6 @@ class Desk {
     return names;
   }
 
-  std::unique_ptr<crm::testing::InProcessService> partners_;
-  std::unique_ptr<PartnerStub> partner_stub_;
-  std::unique_ptr<crm::testing::InProcessService> desk_;
   std::unique_ptr<TicketStub> tickets_;
 };
 

@@ -1,0 +1,72 @@
+// Test support for the service desk's service tests: the service desk
+// in-process over a real gRPC channel and a real SQLite file, with a real
+// partners service beside it (or none: then the desk is pointed at a
+// loopback port nobody listens on), and the partners its records name.
+#ifndef CRM_SERVICES_SERVICEDESK_TESTS_DESK_FIXTURE_H_
+#define CRM_SERVICES_SERVICEDESK_TESTS_DESK_FIXTURE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/process_harness.h"
+#include "common/testing/service_fixture.h"
+#include "common/testing/unary_call.h"
+#include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "services/partners/partners_spec.h"
+#include "services/servicedesk/servicedesk_spec.h"
+
+namespace crm::servicedesk::testing {
+
+class DeskBesidePartners {
+ public:
+  // The metrics endpoint only when asked for: it takes seconds to stop.
+  explicit DeskBesidePartners(bool with_metrics = false, bool partners_up = true) {
+    server::ServiceSpec spec = ServicedeskSpec();
+    if (partners_up) {
+      partners_ = std::make_unique<crm::testing::InProcessService>(partners::PartnersSpec());
+      partner_stub_ = partners::v1::PartnerService::NewStub(partners_->channel());
+      spec.defaults.peers["partners"] = partners_->address();
+    } else {
+      spec.defaults.peers["partners"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
+    }
+    desk_ = std::make_unique<crm::testing::InProcessService>(spec, with_metrics);
+  }
+
+  // An organisation in the customer role, of `customer_class`.
+  std::string Customer(
+      const std::string& legal_name,
+      partners::v1::CustomerClass customer_class = partners::v1::CUSTOMER_CLASS_UNSPECIFIED) {
+    partners::v1::CreatePartnerRequest request;
+    partners::v1::Partner& partner = *request.mutable_partner();
+    partner.set_category(partners::v1::PARTNER_CATEGORY_ORGANIZATION);
+    partner.mutable_organization()->set_legal_name(legal_name);
+    partners::v1::Role& role = *partner.add_roles();
+    role.set_type(partners::v1::ROLE_TYPE_CUSTOMER);
+    if (customer_class != partners::v1::CUSTOMER_CLASS_UNSPECIFIED) {
+      role.mutable_customer()->set_customer_class(customer_class);
+    }
+    return crm::testing::MustCall(*partner_stub_,
+                                  &partners::v1::PartnerService::Stub::CreatePartner, request)
+        .name();
+  }
+
+  // A person playing `role`, e.g. an employee.
+  std::string Partner(const std::string& family_name, partners::v1::RoleType role) {
+    partners::v1::CreatePartnerRequest request;
+    request.mutable_partner()->set_category(partners::v1::PARTNER_CATEGORY_PERSON);
+    request.mutable_partner()->mutable_person()->set_family_name(family_name);
+    request.mutable_partner()->add_roles()->set_type(role);
+    return crm::testing::MustCall(*partner_stub_,
+                                  &partners::v1::PartnerService::Stub::CreatePartner, request)
+        .name();
+  }
+
+  std::unique_ptr<crm::testing::InProcessService> partners_;
+  std::unique_ptr<partners::v1::PartnerService::Stub> partner_stub_;
+  std::unique_ptr<crm::testing::InProcessService> desk_;
+};
+
+}  // namespace crm::servicedesk::testing
+
+#endif  // CRM_SERVICES_SERVICEDESK_TESTS_DESK_FIXTURE_H_
