@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -106,15 +107,15 @@ absl::StatusOr<std::string> AllWordsQuery(const std::string& text, const std::st
   return absl::StrJoin(terms, " AND ");
 }
 
-std::string AnyWordQuery(const std::string& text) {
-  std::vector<std::string> terms;
+std::vector<std::string> TellingWords(const std::string& text) {
+  std::vector<std::string> words;
   std::set<std::string> seen;
   std::string word;
   int letters = 0;
   auto flush = [&] {
     if (letters >= 3 && !IsStopWord(word) && seen.insert(word).second &&
-        static_cast<int>(terms.size()) < kMaxSuggestionWords) {
-      terms.push_back(Quoted(word));
+        static_cast<int>(words.size()) < kMaxSuggestionWords) {
+      words.push_back(word);
     }
     word.clear();
     letters = 0;
@@ -130,7 +131,37 @@ std::string AnyWordQuery(const std::string& text) {
     }
   }
   flush();
+  return words;
+}
+
+std::string AnyOfWords(const std::vector<std::string>& words) {
+  std::vector<std::string> terms;
+  for (const std::string& word : words) terms.push_back(Quoted(word));
   return absl::StrJoin(terms, " OR ");
+}
+
+std::string AnyWordQuery(const std::string& text) { return AnyOfWords(TellingWords(text)); }
+
+std::vector<std::string> RarestWords(const std::vector<std::string>& words,
+                                     const std::map<std::string, int64_t>& documents_with,
+                                     int64_t documents, size_t keep) {
+  auto count = [&](const std::string& word) {
+    auto found = documents_with.find(word);
+    return found == documents_with.end() ? int64_t{0} : found->second;
+  };
+  std::vector<std::string> sorted = words;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const std::string& a, const std::string& b) { return count(a) < count(b); });
+  // A word in more than a fifth of the articles tells them little apart;
+  // the rarest few stay even then, so that something is suggested.
+  const int64_t common = std::max<int64_t>(20, documents / 5);
+  std::vector<std::string> kept;
+  for (const std::string& word : sorted) {
+    if (kept.size() >= keep) break;
+    if (count(word) > common && kept.size() >= 3) break;
+    kept.push_back(word);
+  }
+  return kept;
 }
 
 double SuggestionScore(double match, int solved_count, bool about_product) {

@@ -3,7 +3,10 @@
 #ifndef CRM_SERVICES_SERVICEDESK_KNOWLEDGE_RULES_H_
 #define CRM_SERVICES_SERVICEDESK_KNOWLEDGE_RULES_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/errors.h"
@@ -23,6 +26,20 @@ absl::StatusOr<std::string> AllWordsQuery(const std::string& text, const std::st
 // letters or more, not the most common English ones, at most 40); empty
 // when there is none.
 std::string AnyWordQuery(const std::string& text);
+
+// The distinct words of `text` AnyWordQuery uses, lower-cased, in order.
+std::vector<std::string> TellingWords(const std::string& text);
+
+// An FTS5 query matching any of `words`, each quoted.
+std::string AnyOfWords(const std::vector<std::string>& words);
+
+// At most `keep` of `words`, the rarest first by `documents_with` (how many
+// of the `documents` indexed articles hold each; unknown words count as
+// none), without those in more than a fifth of the articles once three are
+// kept: common words match most articles and cost most to rank.
+std::vector<std::string> RarestWords(const std::vector<std::string>& words,
+                                     const std::map<std::string, int64_t>& documents_with,
+                                     int64_t documents, size_t keep);
 
 // How a suggestion ranks: the text match (`match`, higher is better),
 // raised by the tickets the article solved and by being about the

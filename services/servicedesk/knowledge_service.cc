@@ -1,6 +1,7 @@
 #include "services/servicedesk/knowledge_service.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,8 +21,10 @@ using server::ResourceKind;
 
 constexpr char kBm25[] = "bm25(knowledge_search, 5.0, 3.0, 1.0, 1.0, 4.0)";
 constexpr char kSnippet[] = "snippet(knowledge_search, -1, '[', ']', '...', 12)";
-// Suggestions are re-ranked from this many best text matches.
+// Suggestions are re-ranked from this many best text matches, found by at
+// most this many of the ticket's rarest words.
 constexpr int kSuggestionCandidates = 200;
+constexpr size_t kSuggestionWords = 12;
 
 std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 1); }
 
@@ -129,6 +132,19 @@ std::vector<TextMatch> MatchArticles(db::Connection& c, const std::string& fts_q
   }
   select.reset();
   return out;
+}
+
+// How many indexed articles hold each of `words` (those in none are left
+// out), from the index's vocabulary.
+std::map<std::string, int64_t> DocumentsWith(db::Connection& c,
+                                             const std::vector<std::string>& words) {
+  std::map<std::string, int64_t> counts;
+  for (const std::string& word : words) {
+    const int64_t documents =
+        c.QueryInt64("SELECT doc FROM knowledge_vocabulary WHERE term = ?1", {word});
+    if (documents > 0) counts[word] = documents;
+  }
+  return counts;
 }
 
 // The article of a match with its score and snippet.
@@ -275,9 +291,12 @@ grpc::ServerUnaryReactor* KnowledgeService::SuggestKnowledgeArticles(
               product = component->resource.product();
             }
           }
-          const std::string fts_query = AnyWordQuery(
+          const std::vector<std::string> words = TellingWords(
               absl::StrCat(ticket->resource.title(), " ", ticket->resource.description()));
-          if (fts_query.empty()) return absl::OkStatus();
+          if (words.empty()) return absl::OkStatus();
+          const std::string fts_query = AnyOfWords(RarestWords(
+              words, DocumentsWith(c, words),
+              c.QueryInt64("SELECT count(*) FROM knowledge_search_rows", {}), kSuggestionWords));
           struct Ranked {
             v1::ArticleMatch match;
             double score;

@@ -102,6 +102,12 @@ CREATE TABLE contract_components (
 CREATE INDEX contract_components_by_contract ON contract_components (contract_id);
 )sql";
 
+// How many articles hold each word: suggestions search by a ticket's
+// rarest words.
+constexpr char kKnowledgeVocabularyV7[] = R"sql(
+CREATE VIRTUAL TABLE knowledge_vocabulary USING fts5vocab(knowledge_search, row);
+)sql";
+
 constexpr char kReturnsV5[] = R"sql(
 CREATE INDEX return_authorizations_by_time ON return_authorizations (create_time, id);
 CREATE INDEX return_authorizations_by_component ON return_authorizations (component, state);
@@ -325,6 +331,7 @@ std::vector<db::Migration> Migrations() {
                     ServiceOrderTable().Schema(), kFieldServiceV4)},
       {5, "returns and repairs", absl::StrCat(ReturnAuthorizationTable().Schema(), kReturnsV5)},
       {6, "service contracts", absl::StrCat(ServiceContractTable().Schema(), kServiceContractsV6)},
+      {7, "knowledge base vocabulary", kKnowledgeVocabularyV7},
   };
 }
 

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -282,6 +283,25 @@ TEST_CASE("knowledge rules: suggestions rank up with solved tickets and the tick
   // A better text match stays better at the same count and product.
   CHECK(SuggestionScore(3.0, 4, true) > SuggestionScore(2.0, 4, true));
   CHECK(SuggestionScore(0.0, 50, true) == Approx(0.0));
+}
+
+TEST_CASE("knowledge rules: suggestions search by the ticket's rarest words",
+          "[servicedesk][knowledge]") {
+  CHECK(TellingWords("The Monitor flickers, the monitor goes dark") ==
+        Fields{"monitor", "flickers", "goes", "dark"});
+  const Fields words = {"monitor", "flickers", "goes", "dark", "inverter"};
+  // In 1000 articles: "goes" and "dark" are common, "inverter" unknown.
+  const std::map<std::string, int64_t> holding = {
+      {"monitor", 150}, {"flickers", 12}, {"goes", 900}, {"dark", 400}};
+  CHECK(RarestWords(words, holding, 1000, 12) == Fields{"inverter", "flickers", "monitor"});
+  CHECK(RarestWords(words, holding, 1000, 2) == Fields{"inverter", "flickers"});
+  // When every word is common, the three rarest still stay.
+  const std::map<std::string, int64_t> everywhere = {
+      {"monitor", 990}, {"flickers", 980}, {"goes", 999}, {"dark", 995}, {"inverter", 970}};
+  CHECK(RarestWords(words, everywhere, 1000, 12) == Fields{"inverter", "flickers", "monitor"});
+  // A small base counts nothing as common below 20 articles.
+  CHECK(RarestWords(words, {{"goes", 15}}, 16, 12).size() == 5);
+  CHECK(AnyOfWords({"monitor", "flickers"}) == "\"monitor\" OR \"flickers\"");
 }
 
 }  // namespace
