@@ -56,15 +56,23 @@ absl::Status CheckComponentStored(db::Connection& c, const v1::InstalledComponen
   return absl::OkStatus();
 }
 
-ResourceKind<v1::InstalledComponent> Components(partners::PartnersClient* partners) {
+// Components; writes (given the clients) check the customer with partners
+// and the product with sales.
+ResourceKind<v1::InstalledComponent> Components(partners::PartnersClient* partners = nullptr,
+                                                sales::SalesClient* sales = nullptr) {
   ResourceKind<v1::InstalledComponent> kind;
   kind.table = &InstalledComponentTable();
   kind.field = "installed_component";
   kind.update_rules = {{"customer", "kind"}, {}};
   kind.validate = ValidateComponent;
-  if (partners != nullptr) {
-    kind.check_peers = [partners](const CallContext& call, const v1::InstalledComponent& named,
-                                  v1::InstalledComponent* sent) -> absl::Status {
+  if (partners != nullptr && sales != nullptr) {
+    kind.check_peers = [partners, sales](const CallContext& call,
+                                         const v1::InstalledComponent& named,
+                                         v1::InstalledComponent* sent) -> absl::Status {
+      if (absl::Status s = sales::CheckProductsExist(*sales, call.deadline, {named.product()});
+          !s.ok()) {
+        return s;
+      }
       if (named.customer().empty()) return absl::OkStatus();
       return partners::ResolvePartnerRefs(
           *partners, call.deadline,
@@ -201,7 +209,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::CreateInstalledComponent(
       [this](const CallContext& call, const v1::CreateInstalledComponentRequest& req,
              v1::InstalledComponent* resp) {
         return server::CreateResource(
-            runtime_, call, Components(partners_.get()), "", "",
+            runtime_, call, Components(partners_.get(), sales_.get()), "", "",
             req.has_installed_component() ? &req.installed_component() : nullptr, req.request_id(),
             req, resp);
       });
@@ -213,8 +221,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::GetInstalledComponent(
   return server::RunUnary(runtime_, context, "GetInstalledComponent", request, response,
                           [this](const CallContext&, const v1::GetInstalledComponentRequest& req,
                                  v1::InstalledComponent* resp) {
-                            return server::GetResource(runtime_, Components(nullptr), req.name(),
-                                                       resp);
+                            return server::GetResource(runtime_, Components(), req.name(), resp);
                           });
 }
 
@@ -228,7 +235,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::ListInstalledComponents(
                                 req.page_size(), req.page_token(), req.filter(), "",
                                 ComponentFilterFields(), OldestFirstFields(), "create_time");
                             if (!query.ok()) return query.status();
-                            return server::ListResources(runtime_, Components(nullptr), *query,
+                            return server::ListResources(runtime_, Components(), *query,
                                                          resp->mutable_installed_components(),
                                                          resp->mutable_next_page_token());
                           });
@@ -242,7 +249,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::UpdateInstalledComponent(
       [this](const CallContext& call, const v1::UpdateInstalledComponentRequest& req,
              v1::InstalledComponent* resp) {
         return server::UpdateResource(
-            runtime_, call, Components(partners_.get()),
+            runtime_, call, Components(partners_.get(), sales_.get()),
             req.has_installed_component() ? &req.installed_component() : nullptr, req.update_mask(),
             resp);
       });
@@ -255,7 +262,7 @@ grpc::ServerUnaryReactor* InstalledBaseService::DeleteInstalledComponent(
       runtime_, context, "DeleteInstalledComponent", request, response,
       [this](const CallContext& call, const v1::DeleteInstalledComponentRequest& req,
              google::protobuf::Empty*) {
-        return server::DeleteResource(runtime_, call, Components(nullptr), req.name(), req.etag());
+        return server::DeleteResource(runtime_, call, Components(), req.name(), req.etag());
       });
 }
 

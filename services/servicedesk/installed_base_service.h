@@ -7,13 +7,15 @@
 #include "common/server/runtime.h"
 #include "crm/servicedesk/v1/installed_base_service.grpc.pb.h"
 #include "services/partners/client/partners_client.h"
+#include "services/sales/client/sales_client.h"
 
 namespace crm::servicedesk {
 
 class InstalledBaseService final : public v1::InstalledBaseService::CallbackService {
  public:
-  InstalledBaseService(server::Runtime& runtime, std::shared_ptr<partners::PartnersClient> partners)
-      : runtime_(runtime), partners_(std::move(partners)) {}
+  InstalledBaseService(server::Runtime& runtime, std::shared_ptr<partners::PartnersClient> partners,
+                       std::shared_ptr<sales::SalesClient> sales)
+      : runtime_(runtime), partners_(std::move(partners)), sales_(std::move(sales)) {}
 
   grpc::ServerUnaryReactor* CreateInstalledComponent(
       grpc::CallbackServerContext* context, const v1::CreateInstalledComponentRequest* request,
@@ -55,6 +57,7 @@ class InstalledBaseService final : public v1::InstalledBaseService::CallbackServ
  private:
   server::Runtime& runtime_;
   std::shared_ptr<partners::PartnersClient> partners_;
+  std::shared_ptr<sales::SalesClient> sales_;
 };
 
 }  // namespace crm::servicedesk

@@ -58,8 +58,16 @@ void Reindex(db::Connection& c, const v1::KnowledgeArticle& article) {
   }
 }
 
-ResourceKind<v1::KnowledgeArticle> Articles() {
+// Articles; writes (given the client) check their products with sales.
+ResourceKind<v1::KnowledgeArticle> Articles(sales::SalesClient* sales = nullptr) {
   ResourceKind<v1::KnowledgeArticle> kind;
+  if (sales != nullptr) {
+    kind.check_peers = [sales](const CallContext& call, const v1::KnowledgeArticle& named,
+                               v1::KnowledgeArticle*) -> absl::Status {
+      return sales::CheckProductsExist(*sales, call.deadline,
+                                       {named.products().begin(), named.products().end()});
+    };
+  }
   kind.table = &KnowledgeArticleTable();
   kind.field = "knowledge_article";
   kind.update_rules = {{}, {"solved_count"}};
@@ -167,7 +175,7 @@ grpc::ServerUnaryReactor* KnowledgeService::CreateKnowledgeArticle(
       runtime_, context, "CreateKnowledgeArticle", request, response,
       [this](const CallContext& call, const v1::CreateKnowledgeArticleRequest& req,
              v1::KnowledgeArticle* resp) {
-        ResourceKind<v1::KnowledgeArticle> kind = Articles();
+        ResourceKind<v1::KnowledgeArticle> kind = Articles(sales_.get());
         const auto normalize = kind.normalize;
         kind.normalize = [normalize](v1::KnowledgeArticle* article) {
           article->clear_solved_count();
@@ -214,7 +222,7 @@ grpc::ServerUnaryReactor* KnowledgeService::UpdateKnowledgeArticle(
       [this](const CallContext& call, const v1::UpdateKnowledgeArticleRequest& req,
              v1::KnowledgeArticle* resp) {
         return server::UpdateResource(
-            runtime_, call, Articles(),
+            runtime_, call, Articles(sales_.get()),
             req.has_knowledge_article() ? &req.knowledge_article() : nullptr, req.update_mask(),
             resp);
       });

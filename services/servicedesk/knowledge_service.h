@@ -3,14 +3,18 @@
 #ifndef CRM_SERVICES_SERVICEDESK_KNOWLEDGE_SERVICE_H_
 #define CRM_SERVICES_SERVICEDESK_KNOWLEDGE_SERVICE_H_
 
+#include <memory>
+
 #include "common/server/runtime.h"
 #include "crm/servicedesk/v1/knowledge_service.grpc.pb.h"
+#include "services/sales/client/sales_client.h"
 
 namespace crm::servicedesk {
 
 class KnowledgeService final : public v1::KnowledgeService::CallbackService {
  public:
-  explicit KnowledgeService(server::Runtime& runtime) : runtime_(runtime) {}
+  KnowledgeService(server::Runtime& runtime, std::shared_ptr<sales::SalesClient> sales)
+      : runtime_(runtime), sales_(std::move(sales)) {}
 
   grpc::ServerUnaryReactor* CreateKnowledgeArticle(grpc::CallbackServerContext* context,
                                                    const v1::CreateKnowledgeArticleRequest* request,
@@ -39,6 +43,7 @@ class KnowledgeService final : public v1::KnowledgeService::CallbackService {
 
  private:
   server::Runtime& runtime_;
+  std::shared_ptr<sales::SalesClient> sales_;
 };
 
 }  // namespace crm::servicedesk

@@ -248,6 +248,11 @@ grpc::ServerUnaryReactor* ServiceOrderService::CreateSparePart(
       [this](const CallContext& call, const v1::CreateSparePartRequest& req, v1::SparePart* resp) {
         ResourceKind<v1::SparePart> kind = SpareParts(nullptr);
         kind.normalize = [](v1::SparePart* part) { part->clear_quantity_reserved(); };
+        // The product cannot change: it is checked with sales on create.
+        kind.check_peers = [this](const CallContext& call, const v1::SparePart& named,
+                                  v1::SparePart*) {
+          return sales::CheckProductsExist(*sales_, call.deadline, {named.product()});
+        };
         return server::CreateResource(runtime_, call, kind, "", "",
                                       req.has_spare_part() ? &req.spare_part() : nullptr,
                                       req.request_id(), req, resp);

@@ -8,13 +8,15 @@
 #include "common/server/runtime.h"
 #include "crm/servicedesk/v1/service_order_service.grpc.pb.h"
 #include "services/partners/client/partners_client.h"
+#include "services/sales/client/sales_client.h"
 
 namespace crm::servicedesk {
 
 class ServiceOrderService final : public v1::ServiceOrderService::CallbackService {
  public:
-  ServiceOrderService(server::Runtime& runtime, std::shared_ptr<partners::PartnersClient> partners)
-      : runtime_(runtime), partners_(std::move(partners)) {}
+  ServiceOrderService(server::Runtime& runtime, std::shared_ptr<partners::PartnersClient> partners,
+                      std::shared_ptr<sales::SalesClient> sales)
+      : runtime_(runtime), partners_(std::move(partners)), sales_(std::move(sales)) {}
 
   grpc::ServerUnaryReactor* CreateTechnician(grpc::CallbackServerContext* context,
                                              const v1::CreateTechnicianRequest* request,
@@ -71,6 +73,7 @@ class ServiceOrderService final : public v1::ServiceOrderService::CallbackServic
  private:
   server::Runtime& runtime_;
   std::shared_ptr<partners::PartnersClient> partners_;
+  std::shared_ptr<sales::SalesClient> sales_;
 };
 
 }  // namespace crm::servicedesk

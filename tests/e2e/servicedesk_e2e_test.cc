@@ -1,4 +1,5 @@
-// End to end with the real crm-partners and crm-servicedesk executables.
+// End to end with the real crm-partners, crm-sales and crm-servicedesk
+// executables.
 // The service agent's story (SPEC, Lisa): a customer's monitor comes in;
 // its warranty is found by the serial number; the knowledge base suggests
 // the article; the repair needs a part that is not in stock, so the
@@ -25,6 +26,7 @@
 #include "common/testing/status_checks.h"
 #include "common/testing/unary_call.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "crm/sales/v1/catalog_service.grpc.pb.h"
 #include "crm/servicedesk/v1/installed_base_service.grpc.pb.h"
 #include "crm/servicedesk/v1/knowledge_service.grpc.pb.h"
 #include "crm/servicedesk/v1/return_service.grpc.pb.h"
@@ -179,13 +181,38 @@ std::string Article(KnowledgeStub& knowledge, const std::string& title, const st
   return MustCall(knowledge, &KnowledgeStub::CreateKnowledgeArticle, request).name();
 }
 
+// Products in sales' catalogue: the service desk checks those it is told.
+void Catalogue(const std::shared_ptr<grpc::Channel>& sales) {
+  auto catalog = crm::sales::v1::CatalogService::NewStub(sales);
+  crm::sales::v1::CreateTaxClassRequest tax;
+  tax.set_tax_class_id("standard");
+  tax.mutable_tax_class()->set_display_name("Standard rate");
+  tax.mutable_tax_class()->set_rate_percent(19);
+  MustCall(*catalog, &crm::sales::v1::CatalogService::Stub::CreateTaxClass, tax);
+  for (const char* id : {"m27", "inv27"}) {
+    crm::sales::v1::CreateProductRequest request;
+    request.set_product_id(id);
+    request.mutable_product()->set_display_name(id);
+    request.mutable_product()->set_product_group("MONITORS");
+    request.mutable_product()->set_unit("PC");
+    *request.mutable_product()->mutable_list_price() = Eur(80);
+    request.mutable_product()->set_tax_class("taxClasses/standard");
+    MustCall(*catalog, &crm::sales::v1::CatalogService::Stub::CreateProduct, request);
+  }
+}
+
 TEST_CASE("the service agent's story: a monitor in warranty is repaired once its part arrives",
           "[e2e]") {
-  TempDir partners_dir, desk_dir;
+  TempDir partners_dir, sales_dir, desk_dir;
   ServiceProcess partners(BinaryPath("crm-partners"), partners_dir.path());
   REQUIRE(partners.Start());
-  ServiceProcess desk(BinaryPath("crm-servicedesk"), desk_dir.path(),
-                      {"--partners_address=" + partners.address()});
+  ServiceProcess sales(BinaryPath("crm-sales"), sales_dir.path(),
+                       {"--partners_address=" + partners.address()});
+  REQUIRE(sales.Start());
+  Catalogue(sales.channel());
+  ServiceProcess desk(
+      BinaryPath("crm-servicedesk"), desk_dir.path(),
+      {"--partners_address=" + partners.address(), "--sales_address=" + sales.address()});
   REQUIRE(desk.Start());
   auto partner_stub = pv1::PartnerService::NewStub(partners.channel());
   auto base = dv1::InstalledBaseService::NewStub(desk.channel());

@@ -26,7 +26,8 @@ marketing_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.
 marketing_pid=$!
 desk_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin_dir/crm-servicedesk" --grpc_address="127.0.0.1:$desk_port" --metrics_address= \
-  --data_dir="$work" --partners_address="127.0.0.1:$port" 2>"$work/servicedesk.log" &
+  --data_dir="$work" --partners_address="127.0.0.1:$port" --sales_address="127.0.0.1:$sales_port" \
+  2>"$work/servicedesk.log" &
 desk_pid=$!
 cleanup() {
   kill -TERM "$pid" "$sales_pid" "$marketing_pid" "$desk_pid" 2>/dev/null || true

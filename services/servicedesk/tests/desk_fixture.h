@@ -1,7 +1,8 @@
 // Test support for the service desk's service tests: the service desk
-// in-process over a real gRPC channel and a real SQLite file, with a real
-// partners service beside it (or none: then the desk is pointed at a
-// loopback port nobody listens on), and the partners its records name.
+// in-process over a real gRPC channel and a real SQLite file, with real
+// partners and sales services beside it (partners may be left down: then
+// the desk is pointed at a loopback port nobody listens on), the partners
+// its records name, and the products the tests use, in sales' catalogue.
 #ifndef CRM_SERVICES_SERVICEDESK_TESTS_DESK_FIXTURE_H_
 #define CRM_SERVICES_SERVICEDESK_TESTS_DESK_FIXTURE_H_
 
@@ -13,7 +14,9 @@
 #include "common/testing/service_fixture.h"
 #include "common/testing/unary_call.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
+#include "crm/sales/v1/catalog_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
+#include "services/sales/sales_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
 
 namespace crm::servicedesk::testing {
@@ -30,6 +33,11 @@ class DeskBesidePartners {
     } else {
       spec.defaults.peers["partners"] = absl::StrCat("127.0.0.1:", crm::testing::FreePort());
     }
+    server::ServiceSpec sales_spec = sales::SalesSpec();
+    sales_spec.defaults.peers["partners"] = spec.defaults.peers["partners"];
+    sales_ = std::make_unique<crm::testing::InProcessService>(sales_spec);
+    spec.defaults.peers["sales"] = sales_->address();
+    AddCatalogue();
     desk_ = std::make_unique<crm::testing::InProcessService>(spec, with_metrics);
   }
 
@@ -64,7 +72,32 @@ class DeskBesidePartners {
 
   std::unique_ptr<crm::testing::InProcessService> partners_;
   std::unique_ptr<partners::v1::PartnerService::Stub> partner_stub_;
+  std::unique_ptr<crm::testing::InProcessService> sales_;
   std::unique_ptr<crm::testing::InProcessService> desk_;
+
+ private:
+  // The products the service desk's tests name, e.g. "products/m27".
+  void AddCatalogue() {
+    auto catalog = sales::v1::CatalogService::NewStub(sales_->channel());
+    sales::v1::CreateTaxClassRequest tax;
+    tax.set_tax_class_id("standard");
+    tax.mutable_tax_class()->set_display_name("Standard rate");
+    tax.mutable_tax_class()->set_rate_percent(19);
+    crm::testing::MustCall(*catalog, &sales::v1::CatalogService::Stub::CreateTaxClass, tax);
+    for (const char* id : {"m27", "monitor-24", "monitor-27", "inv27", "keyboard", "board",
+                           "printer-9", "toner-black", "workstation"}) {
+      sales::v1::CreateProductRequest request;
+      request.set_product_id(id);
+      sales::v1::Product& product = *request.mutable_product();
+      product.set_display_name(id);
+      product.set_product_group("SERVICE-TEST");
+      product.set_unit("PC");
+      product.mutable_list_price()->set_currency_code("EUR");
+      product.mutable_list_price()->set_units(100);
+      product.set_tax_class("taxClasses/standard");
+      crm::testing::MustCall(*catalog, &sales::v1::CatalogService::Stub::CreateProduct, request);
+    }
+  }
 };
 
 }  // namespace crm::servicedesk::testing

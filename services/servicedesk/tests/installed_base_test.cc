@@ -3,6 +3,8 @@
 // hierarchy (objects with serial numbers unique per product, parts, text
 // items), warranties (never ending before they start), and the one call
 // that answers whether a serial number is covered, by what and until when.
+#include <google/rpc/error_details.pb.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -16,6 +18,8 @@
 #include "common/testing/unary_call.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "crm/servicedesk/v1/installed_base_service.grpc.pb.h"
+#include "crm/servicedesk/v1/knowledge_service.grpc.pb.h"
+#include "crm/servicedesk/v1/service_order_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
 #include "services/servicedesk/tests/desk_fixture.h"
@@ -206,6 +210,50 @@ TEST_CASE("warranties: never ending before they start, and the entitlement by se
   check.clear_serial_number();
   CHECK(Outcome(Call(*base.base_, &BaseStub::CheckEntitlement, check, &none)) ==
         "INVALID_ARGUMENT serial_number");
+}
+
+TEST_CASE("installed base: products are checked with sales, and sales down is unavailable",
+          "[servicedesk][base]") {
+  Base base;
+  const std::string alvis = base.Customer("Alvis GmbH");
+  v1::InstalledComponent unknown = base.Monitor(alvis, "SN-1");
+  unknown.set_product("products/no-such-monitor");
+  v1::InstalledComponent out;
+  const grpc::Status status = base.TryAdd(unknown, &out);
+  CHECK(Outcome(status) == "NOT_FOUND");
+  CHECK(crm::testing::DetailOf<google::rpc::ResourceInfo>(status).resource_name() ==
+        "products/no-such-monitor");
+  const v1::InstalledComponent known = base.Add(base.Monitor(alvis, "SN-2"));
+
+  // Other records naming products ask sales too.
+  auto knowledge = v1::KnowledgeService::NewStub(base.desk_->channel());
+  v1::CreateKnowledgeArticleRequest article;
+  article.mutable_knowledge_article()->set_title("Monitor flickers");
+  article.mutable_knowledge_article()->set_symptoms("Flickers when warm");
+  article.mutable_knowledge_article()->set_solution("Replace the inverter");
+  article.mutable_knowledge_article()->add_products("products/monitor-24");
+  article.mutable_knowledge_article()->add_products("products/no-such-monitor");
+  v1::KnowledgeArticle made_article;
+  CHECK(Outcome(Call(*knowledge, &v1::KnowledgeService::Stub::CreateKnowledgeArticle, article,
+                     &made_article)) == "NOT_FOUND");
+  auto orders = v1::ServiceOrderService::NewStub(base.desk_->channel());
+  v1::CreateSparePartRequest part;
+  part.mutable_spare_part()->set_product("products/no-such-board");
+  part.mutable_spare_part()->set_display_name("Board");
+  part.mutable_spare_part()->mutable_unit_price()->set_currency_code("EUR");
+  v1::SparePart made_part;
+  CHECK(Outcome(Call(*orders, &v1::ServiceOrderService::Stub::CreateSparePart, part, &made_part)) ==
+        "NOT_FOUND");
+
+  // With sales down a product cannot be checked; what names none still works.
+  base.sales_.reset();
+  CHECK(Outcome(base.TryAdd(base.Monitor(alvis, "SN-3"), &out)) == "UNAVAILABLE");
+  v1::UpdateInstalledComponentRequest update;
+  *update.mutable_installed_component() = known;
+  update.mutable_installed_component()->set_location("Building C");
+  *update.mutable_update_mask() = Mask({"location"});
+  CHECK(Outcome(Call(*base.base_, &BaseStub::UpdateInstalledComponent, update, &out)) == "OK");
+  CHECK(base.Count() == 1);
 }
 
 }  // namespace
