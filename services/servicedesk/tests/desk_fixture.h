@@ -15,6 +15,7 @@
 #include "common/testing/unary_call.h"
 #include "crm/partners/v1/partners_service.grpc.pb.h"
 #include "crm/sales/v1/catalog_service.grpc.pb.h"
+#include "crm/servicedesk/v1/installed_base_service.grpc.pb.h"
 #include "services/partners/partners_spec.h"
 #include "services/sales/sales_spec.h"
 #include "services/servicedesk/servicedesk_spec.h"
@@ -67,6 +68,24 @@ class DeskBesidePartners {
     request.mutable_partner()->add_roles()->set_type(role);
     return crm::testing::MustCall(*partner_stub_,
                                   &partners::v1::PartnerService::Stub::CreatePartner, request)
+        .name();
+  }
+
+  // A component of `customer`: by default a 24-inch monitor with the serial
+  // number `serial`.
+  std::string Component(const std::string& customer, const std::string& serial,
+                        v1::ComponentKind kind = v1::COMPONENT_KIND_OBJECT,
+                        const std::string& product = "products/monitor-24") {
+    v1::CreateInstalledComponentRequest request;
+    v1::InstalledComponent& component = *request.mutable_installed_component();
+    component.set_customer(customer);
+    component.set_kind(kind);
+    if (kind != v1::COMPONENT_KIND_TEXT_ITEM) component.set_product(product);
+    if (kind == v1::COMPONENT_KIND_OBJECT) component.set_serial_number(serial);
+    component.set_description("24-inch monitor, reception");
+    auto stub = v1::InstalledBaseService::NewStub(desk_->channel());
+    return crm::testing::MustCall(*stub, &v1::InstalledBaseService::Stub::CreateInstalledComponent,
+                                  request)
         .name();
   }
 

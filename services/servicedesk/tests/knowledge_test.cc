@@ -160,17 +160,6 @@ class KnowledgeDesk : public crm::servicedesk::testing::DeskBesidePartners {
     return Titles(Search(query, product));
   }
 
-  std::string Component(const std::string& customer, const std::string& product,
-                        const std::string& serial) {
-    v1::CreateInstalledComponentRequest request;
-    v1::InstalledComponent& c = *request.mutable_installed_component();
-    c.set_customer(customer);
-    c.set_kind(v1::COMPONENT_KIND_OBJECT);
-    c.set_product(product);
-    c.set_serial_number(serial);
-    c.set_description("24-inch monitor, reception");
-    return MustCall(*base_, &BaseStub::CreateInstalledComponent, request).name();
-  }
   grpc::Status TryTicket(const std::string& customer, const std::string& title,
                          const std::string& description, const std::string& component,
                          v1::Ticket* out) {
@@ -523,8 +512,10 @@ TEST_CASE("knowledge: articles about the product of the ticket's component are s
           "[servicedesk][knowledge]") {
   KnowledgeDesk kb;
   const std::string customer = kb.Customer("Alvis GmbH");
-  const std::string c24 = kb.Component(customer, "products/monitor-24", "SN-24");
-  const std::string c27 = kb.Component(customer, "products/monitor-27", "SN-27");
+  const std::string c24 =
+      kb.Component(customer, "SN-24", v1::COMPONENT_KIND_OBJECT, "products/monitor-24");
+  const std::string c27 =
+      kb.Component(customer, "SN-27", v1::COMPONENT_KIND_OBJECT, "products/monitor-27");
   v1::KnowledgeArticle article =
       Article("Monitor flickers", "The screen flickers", "Replace the inverter");
   article.add_products("products/monitor-24");
@@ -608,8 +599,10 @@ TEST_CASE("knowledge: a ticket's component must exist and belong to the ticket's
   KnowledgeDesk kb;
   const std::string alvis = kb.Customer("Alvis GmbH");
   const std::string berta = kb.Customer("Berta KG");
-  const std::string own = kb.Component(alvis, "products/monitor-24", "SN-1");
-  const std::string foreign = kb.Component(berta, "products/monitor-24", "SN-2");
+  const std::string own =
+      kb.Component(alvis, "SN-1", v1::COMPONENT_KIND_OBJECT, "products/monitor-24");
+  const std::string foreign =
+      kb.Component(berta, "SN-2", v1::COMPONENT_KIND_OBJECT, "products/monitor-24");
   v1::Ticket out;
   const grpc::Status other = kb.TryTicket(alvis, "Monitor flickers", "", foreign, &out);
   CHECK(Outcome(other) == "FAILED_PRECONDITION");

@@ -69,17 +69,6 @@ class ReturnBench : public crm::servicedesk::testing::DeskBesidePartners {
     base_ = v1::InstalledBaseService::NewStub(desk_->channel());
   }
 
-  std::string Component(const std::string& customer, const std::string& serial,
-                        v1::ComponentKind kind = v1::COMPONENT_KIND_OBJECT) {
-    v1::CreateInstalledComponentRequest request;
-    v1::InstalledComponent& c = *request.mutable_installed_component();
-    c.set_customer(customer);
-    c.set_kind(kind);
-    if (kind != v1::COMPONENT_KIND_TEXT_ITEM) c.set_product("products/monitor-24");
-    if (kind == v1::COMPONENT_KIND_OBJECT) c.set_serial_number(serial);
-    c.set_description("24-inch monitor, reception");
-    return MustCall(*base_, &BaseStub::CreateInstalledComponent, request).name();
-  }
   std::string Ticket(const std::string& customer) {
     v1::CreateTicketRequest request;
     v1::Ticket& t = *request.mutable_ticket();

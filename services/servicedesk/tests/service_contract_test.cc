@@ -47,18 +47,6 @@ class ContractDesk : public crm::servicedesk::testing::DeskBesidePartners {
     tickets_ = v1::TicketService::NewStub(desk_->channel());
   }
 
-  std::string Component(const std::string& customer, const std::string& serial,
-                        v1::ComponentKind kind = v1::COMPONENT_KIND_OBJECT) {
-    v1::CreateInstalledComponentRequest request;
-    v1::InstalledComponent& c = *request.mutable_installed_component();
-    c.set_customer(customer);
-    c.set_kind(kind);
-    c.set_description("Printer, second floor");
-    if (kind != v1::COMPONENT_KIND_TEXT_ITEM) c.set_product("products/printer-9");
-    if (kind == v1::COMPONENT_KIND_OBJECT) c.set_serial_number(serial);
-    return MustCall(*base_, &BaseStub::CreateInstalledComponent, request).name();
-  }
-
   // A policy for no ticket class in particular, with a response target.
   std::string Policy(const std::string& display_name, int response_seconds, int precedence) {
     v1::CreateSlaCalendarRequest calendar;

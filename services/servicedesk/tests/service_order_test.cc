@@ -250,16 +250,6 @@ class FieldDesk : public crm::servicedesk::testing::DeskBesidePartners {
     const auto page = MustCall(*tickets_, &TicketStub::ListTicketNotes, request);
     return {page.ticket_notes().begin(), page.ticket_notes().end()};
   }
-  std::string Component(const std::string& customer, const std::string& serial) {
-    v1::CreateInstalledComponentRequest request;
-    v1::InstalledComponent& c = *request.mutable_installed_component();
-    c.set_customer(customer);
-    c.set_kind(v1::COMPONENT_KIND_OBJECT);
-    c.set_product("products/monitor-24");
-    c.set_serial_number(serial);
-    c.set_description("24-inch monitor, reception");
-    return MustCall(*base_, &BaseStub::CreateInstalledComponent, request).name();
-  }
   std::string Warranty(const std::string& component, const Date& start, const Date& end) {
     v1::CreateWarrantyRequest request;
     v1::Warranty& w = *request.mutable_warranty();
